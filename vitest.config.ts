@@ -11,7 +11,10 @@ const packages = readdirSync(new URL('./packages', import.meta.url)).filter((nam
 // never depends on a previous build.
 export default defineConfig({
   resolve: {
-    alias: [{ find: /^@crmkit\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` }],
+    alias: [
+      { find: /^@crmkit\/([a-z-]+)\/([a-z-]+)$/, replacement: `${root}packages/$1/src/$2.ts` },
+      { find: /^@crmkit\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` },
+    ],
   },
   test: {
     projects: packages.map((name) => ({

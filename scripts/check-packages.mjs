@@ -7,7 +7,7 @@ let failed = 0;
 for (const pkg of packagesInBuildOrder()) {
   for (const [tool, args] of [
     ['publint', ['publint', '--strict', pkg.dir]],
-    ['attw', ['attw', '--pack', pkg.dir, '--profile', 'node16', '--format', 'table-flipped']],
+    ['attw', ['attw', '--pack', pkg.dir, '--format', 'table-flipped']],
   ]) {
     console.log(`\n▶ ${tool} ${pkg.name}`);
     try {

@@ -78,15 +78,18 @@ export const OrderSchema = z
         return undefined;
       }
       const d = value instanceof Money ? value.amount : toDecimal(value)!;
-      if (d.isNegative()) ctx.addIssue({ code: 'custom', path, message: 'must not be negative' });
+      if (d.isNegative()) {
+        ctx.addIssue({ code: 'custom', path, message: 'must not be negative' });
+        return undefined;
+      }
       return d;
     };
     const quantities = new Map<string, number>();
-    let linesTotal = toDecimal(0)!;
+    let linesTotal: Decimal | undefined = toDecimal(0)!;
     order.lines.forEach((line, i) => {
       const price = money(line.unitPrice, ['lines', i, 'unitPrice']);
       if (line.unitCost !== undefined) money(line.unitCost, ['lines', i, 'unitCost']);
-      if (price) linesTotal = linesTotal.plus(price.times(line.quantity));
+      linesTotal = price === undefined ? undefined : linesTotal?.plus(price.times(line.quantity));
       quantities.set(line.sku, (quantities.get(line.sku) ?? 0) + line.quantity);
     });
     const total = order.total === undefined ? linesTotal : money(order.total, ['total']);
