@@ -29,11 +29,9 @@ export const IdSchema = z
  * ```
  */
 export const InstantSchema = z
-  .union([
-    z.date({ error: 'must be a valid date' }),
-    z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with Z or an offset' }),
-    z.iso.date({ error: 'must be a YYYY-MM-DD date' }),
-  ])
+  .union([z.date(), z.iso.datetime({ offset: true }), z.iso.date()], {
+    error: 'must be an ISO 8601 date-time with Z or an offset, a YYYY-MM-DD date, or a valid Date',
+  })
   .transform((value) => (value instanceof Date ? new Date(value.getTime()) : new Date(value)))
   .refine((d) => Number.isFinite(d.getTime()), 'must be a valid date');
 

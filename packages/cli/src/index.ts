@@ -1,0 +1,13 @@
+/**
+ * The `crmkit` command line: import a CSV of orders, analyse the customers,
+ * fit CLV models and generate sample data. Everything the commands do is
+ * also available as functions.
+ *
+ * @packageDocumentation
+ * @module @crmkit/cli
+ */
+export * from './errors';
+export * from './io';
+export * from './orders-csv';
+export * from './progress';
+export * from './run';
