@@ -16,6 +16,7 @@ export * from './events';
 export * from './ids';
 export * from './interaction';
 export * from './json';
+export * from './memory';
 export * from './money';
 export * from './order';
 export * from './ports';
