@@ -1,3 +1,6 @@
 import { packageBuild } from '../../tsup.shared';
 
-export default packageBuild({ index: 'src/index.ts', conformance: 'src/conformance.ts' }, { external: ['vitest'] });
+export default packageBuild(
+  { index: 'src/index.ts', conformance: 'src/conformance.ts' },
+  { external: ['vitest'] },
+);
