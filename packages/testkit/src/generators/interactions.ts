@@ -83,7 +83,8 @@ export function generateInteractions(
       });
       const ticketId = `${customerId}-t${k}`;
       const steps = ['opened', 'responded', 'resolved', 'followed_up', 'closed'] as const;
-      steps.forEach((status, i) => add(opened + i * 10 * HOUR, { type: 'ticket', ticketId, status, level }));
+      for (const [i, status] of steps.entries())
+        add(opened + i * 10 * HOUR, { type: 'ticket', ticketId, status, level });
     }
     if (random.next() < 0.1)
       add(at + 7 * DAY, {
