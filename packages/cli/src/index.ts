@@ -6,6 +6,8 @@
  * @packageDocumentation
  * @module @crmkit/cli
  */
+
+export * from './commands/generate';
 export * from './errors';
 export * from './io';
 export * from './orders-csv';

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { isCrmError } from '@crmkit/core';
 import { analyzeCommand } from './commands/analyze';
+import { generateCommand } from './commands/generate';
 import { CliError } from './errors';
 import { type CliIo, processIo } from './io';
 
@@ -9,6 +10,7 @@ const HELP = `crmkit — customer analytics from a CSV of orders
 Usage:
   crmkit analyze <orders.csv> [--as-of DATE] [--out DIR] [--json] [--strict]
                  [--columns customer_id=..,date=..,amount=..] [--delimiter ,|;|tab|whitespace] [--currency EUR]
+  crmkit generate --customers N [--seed S] [--out FILE]
   crmkit --help | --version
 
 Exit codes: 0 success, 1 error, 2 usage error, 3 finished but some rows were rejected.
@@ -49,6 +51,8 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
         return EXIT.OK;
       case 'analyze':
         return await analyzeCommand(parse(rest, ANALYZE_OPTIONS), io);
+      case 'generate':
+        return await generateCommand(parse(rest, GENERATE_OPTIONS), io);
       default:
         throw new CliError('CLI_USAGE', `unknown command ${JSON.stringify(command)}; run crmkit --help`);
     }
@@ -69,6 +73,12 @@ const ANALYZE_OPTIONS = {
   columns: { type: 'string' },
   delimiter: { type: 'string' },
   currency: { type: 'string' },
+} as const;
+
+const GENERATE_OPTIONS = {
+  customers: { type: 'string' },
+  seed: { type: 'string' },
+  out: { type: 'string' },
 } as const;
 
 /**

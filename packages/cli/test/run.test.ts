@@ -79,3 +79,49 @@ describe('crmkit run', () => {
     expect(c.out()).toBe('');
   });
 });
+
+describe('crmkit generate', () => {
+  it('writes a reproducible orders CSV that analyze reads without rejects', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'crmkit-gen-'));
+    const file = join(dir, 'orders.csv');
+    const c = capture();
+    expect(await run(['generate', '--customers', '40', '--seed', '9', '--out', file], c.io)).toBe(EXIT.OK);
+    const text = await readFile(file, 'utf8');
+    const lines = text.trim().split('\n');
+    expect(lines[0]).toBe('order_id,customer_id,date,amount,currency,channel,category');
+    expect(lines.length).toBeGreaterThan(40);
+    expect(c.err()).toBe(`wrote ${lines.length - 1} orders of 40 customers to ${file}\n`);
+    const again = capture();
+    expect(await run(['generate', '--customers', '40', '--seed', '9'], again.io)).toBe(EXIT.OK);
+    expect(again.out()).toBe(text);
+    const analysis = capture();
+    expect(await run(['analyze', file, '--json'], analysis.io)).toBe(EXIT.OK);
+    const report = JSON.parse(analysis.out());
+    expect(report.rows).toEqual({ accepted: lines.length - 1, rejected: 0 });
+    const revenue = lines
+      .slice(1)
+      .reduce((sum, line) => sum + Math.round(Number(line.split(',')[3]) * 100), 0);
+    expect(report.revenue).toEqual([
+      { amount: (revenue / 100).toFixed(2).replace(/\.?0+$/, ''), currency: 'EUR' },
+    ]);
+  });
+
+  it('rejects a bad customer count in one line', async () => {
+    const c = capture();
+    expect(await run(['generate', '--customers', 'many'], c.io)).toBe(EXIT.USAGE);
+    expect(c.err()).toBe('crmkit: --customers must be a whole number >= 1, got many\n');
+  });
+});
+
+describe('the bundled sample data', () => {
+  it('is analysed without a rejected row (the README main-job command)', async () => {
+    const c = capture();
+    const file = join(import.meta.dirname, '../../../examples/data/orders.csv');
+    expect(await run(['analyze', file, '--json'], c.io)).toBe(EXIT.OK);
+    expect(JSON.parse(c.out())).toMatchObject({
+      rows: { accepted: 17_579, rejected: 0 },
+      customers: 4961,
+      revenue: [{ amount: '1069749.19', currency: 'EUR' }],
+    });
+  });
+});
