@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * const parts: CalendarParts = { year: 2026, month: 3, day: 1, weekday: 0 };
+ * const parts: CalendarParts = { year: 2026, month: 3, day: 1 };
  * ```
  */
 export interface CalendarParts {
@@ -12,8 +12,6 @@ export interface CalendarParts {
   readonly month: number;
   /** 1–31. */
   readonly day: number;
-  /** 0 = Sunday … 6 = Saturday. */
-  readonly weekday: number;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -44,11 +42,21 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
-const DATE_PREFIX = /^\d{4}-\d{2}-\d{2}/;
 const UTC_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z$/;
+const digit = (s: string, i: number) => {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : Number.NaN;
+};
 
-const weekdayOf = (year: number, month: number, day: number) =>
-  new Date(Date.UTC(year, month - 1, day)).getUTCDay();
+/** Reads `YYYY-MM-DD` at the start of a string by character codes (no allocation), or undefined. */
+function datePrefix(s: string): CalendarParts | undefined {
+  if (s.length < 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return undefined;
+  const year = digit(s, 0) * 1000 + digit(s, 1) * 100 + digit(s, 2) * 10 + digit(s, 3);
+  const month = digit(s, 5) * 10 + digit(s, 6);
+  const day = digit(s, 8) * 10 + digit(s, 9);
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && year >= 0)) return undefined;
+  return { year, month, day };
+}
 
 /**
  * Calendar parts of a fact: a `YYYY-MM-DD` string is a calendar date (a
@@ -57,33 +65,22 @@ const weekdayOf = (year: number, month: number, day: number) =>
  *
  * @example
  * ```ts
- * calendarParts('1990-02-28', 'UTC'); // { year: 1990, month: 2, day: 28, weekday: 3 }
- * calendarParts(new Date('2026-03-01T23:30:00Z'), 'Europe/Berlin'); // March 2 in Berlin
+ * calendarParts('1990-02-28', 'UTC'); // { year: 1990, month: 2, day: 28 }
+ * calendarParts(new Date('2026-03-01T23:30:00Z'), 'Europe/Berlin'); // { year: 2026, month: 3, day: 2 }
  * ```
  */
 export function calendarParts(value: unknown, timeZone: string): CalendarParts | undefined {
   if (typeof value === 'string') {
-    // a calendar date, or (in UTC) an ISO instant written in UTC: the date is the text's own
-    const calendar = value.length === 10 || (timeZone === 'UTC' && UTC_INSTANT.test(value));
-    if (calendar && DATE_PREFIX.test(value)) {
-      const year = Number(value.slice(0, 4));
-      const month = Number(value.slice(5, 7));
-      const day = Number(value.slice(8, 10));
-      if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
-      return { year, month, day, weekday: weekdayOf(year, month, day) };
-    }
+    if (value.length === 10) return datePrefix(value);
+    // an instant written in UTC, read in UTC: its calendar date is its own text
+    if (timeZone === 'UTC' && UTC_INSTANT.test(value)) return datePrefix(value);
   }
   const t =
     value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : Number.NaN;
   if (!Number.isFinite(t)) return undefined;
   if (timeZone === 'UTC') {
     const d = new Date(t);
-    return {
-      year: d.getUTCFullYear(),
-      month: d.getUTCMonth() + 1,
-      day: d.getUTCDate(),
-      weekday: d.getUTCDay(),
-    };
+    return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
   }
   let year = 0;
   let month = 0;
@@ -93,7 +90,19 @@ export function calendarParts(value: unknown, timeZone: string): CalendarParts |
     else if (part.type === 'month') month = Number(part.value);
     else if (part.type === 'day') day = Number(part.value);
   }
-  return { year, month, day, weekday: weekdayOf(year, month, day) };
+  return { year, month, day };
+}
+
+/**
+ * The day of the week of calendar parts: 0 = Sunday … 6 = Saturday.
+ *
+ * @example
+ * ```ts
+ * weekday({ year: 2026, month: 3, day: 8 }); // 0
+ * ```
+ */
+export function weekday(parts: CalendarParts): number {
+  return new Date(Date.UTC(parts.year, parts.month - 1, parts.day)).getUTCDay();
 }
 
 const isLeap = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
@@ -104,7 +113,7 @@ const isLeap = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 
  *
  * @example
  * ```ts
- * isAnniversary({ year: 1992, month: 2, day: 29, weekday: 6 }, { year: 2027, month: 2, day: 28, weekday: 0 }); // true
+ * isAnniversary({ year: 1992, month: 2, day: 29 }, { year: 2027, month: 2, day: 28 }); // true
  * ```
  */
 export function isAnniversary(anniversary: CalendarParts, date: CalendarParts): boolean {

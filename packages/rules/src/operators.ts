@@ -1,6 +1,6 @@
 import { type Clock, toDecimal } from '@crmkit/core';
 import { subMonths } from 'date-fns';
-import { calendarParts, isAnniversary } from './calendar';
+import { calendarParts, isAnniversary, weekday } from './calendar';
 import { MISSING } from './facts';
 import type { Operator } from './schema';
 import { compareValues, equalValues, toInstant } from './values';
@@ -43,17 +43,32 @@ function membership(operands: readonly Operand[]): Predicate {
   const constants = operands.every((o) => 'constant' in o)
     ? operands.map((o) => (o as { constant: unknown }).constant)
     : undefined;
-  const plain = constants?.every(
-    (c) =>
-      (typeof c === 'string' && toInstant(c) === undefined && toDecimal(c) === undefined) ||
-      typeof c === 'boolean' ||
-      c === null,
-  );
-  if (constants && plain) {
+  if (constants?.every(isPlain)) {
     const set = new Set(constants);
     return (actual) => set.has(actual);
   }
   return (actual, facts) => actual !== MISSING && operands.some((o) => equalValues(actual, value(o, facts)));
+}
+
+/** Equality on constants that can only ever equal themselves (plain text, booleans, null) or numbers. */
+function strictEquality(operand: Operand): Predicate | undefined {
+  if (!('constant' in operand)) return undefined;
+  const c = operand.constant;
+  if (isPlain(c)) return (actual) => actual === c;
+  if (typeof c === 'number') {
+    return (actual) =>
+      typeof actual === 'number' ? actual === c : actual !== MISSING && equalValues(actual, c);
+  }
+  return undefined;
+}
+
+/** A constant that equals only itself under {@link equalValues}: not a decimal, not a date, not a number. */
+function isPlain(c: unknown): boolean {
+  return (
+    (typeof c === 'string' && toInstant(c) === undefined && toDecimal(c) === undefined) ||
+    typeof c === 'boolean' ||
+    c === null
+  );
 }
 
 function listOperand(operand: Operand, facts: unknown): unknown[] {
@@ -80,14 +95,20 @@ export function buildPredicate(
 ): Predicate {
   const single = operand as Operand;
   switch (op) {
-    case 'eq':
+    case 'eq': {
+      const fast = strictEquality(single);
+      if (fast) return fast;
       return (actual, facts) => actual !== MISSING && equalValues(actual, value(single, facts));
-    case 'ne':
+    }
+    case 'ne': {
+      const fast = strictEquality(single);
+      if (fast) return (actual, facts) => actual !== MISSING && !fast(actual, facts);
       return (actual, facts) => {
         if (actual === MISSING) return false;
         const expected = value(single, facts);
         return expected !== MISSING && !equalValues(actual, expected);
       };
+    }
     case 'gt':
       return ordering((o) => o > 0, single);
     case 'gte':
@@ -167,7 +188,7 @@ export function buildPredicate(
       const wanted = new Set(Array.isArray(c) ? (c as number[]) : [c as number]);
       return (actual) => {
         const date = calendarParts(actual, ctx.timeZone);
-        return date !== undefined && wanted.has(op === 'dayOfWeek' ? date.weekday : date.day);
+        return date !== undefined && wanted.has(op === 'dayOfWeek' ? weekday(date) : date.day);
       };
     }
   }
