@@ -6,6 +6,13 @@
  * @module @crmkit/testkit/conformance
  */
 export {
+  bulkCustomer,
+  bulkCustomerOf,
+  bulkEvent,
+  bulkId,
+  bulkInstant,
+  bulkInteraction,
+  bulkOrder,
   conformanceCampaign,
   conformanceCustomer,
   conformanceEvent,

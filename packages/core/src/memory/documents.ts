@@ -1,125 +1,121 @@
-import { NotFoundError, ValidationError, VersionConflictError } from '../errors';
+import { z } from 'zod';
+import { NotFoundError, VersionConflictError } from '../errors';
 import { JsonValueSchema } from '../json';
-import type { DocumentStore, PutOptions, StoredDocument } from '../ports';
-import { compareIds } from './repository';
-import { batches, batchSizeOf, deepFreeze, type Scope, type ShadowedMap } from './state';
-import { checkIdempotencyKey } from './versions';
+import type { DocumentStore, StoredDocument } from '../ports';
+import { IdSchema, parseWith } from '../primitives';
+import { BatchSizeSchema, checkPutOptions, DEFAULT_BATCH_SIZE } from './checks';
+import { frozenJsonCopy } from './freeze';
+import { compareIds } from './id-order';
+import { once } from './idempotency';
+import type { Scope } from './scope';
+import { streamRange } from './stream';
+import { type SortOrder, type Stamps, Table } from './table';
 
-/** The memory tables of the document store: documents by collection and id, and idempotency keys. */
+/** The memory tables of the document store: every collection's documents, and the store's idempotency keys. */
 export interface DocumentTables {
-  readonly docs: ShadowedMap<StoredDocument>;
-  readonly keys: ShadowedMap<StoredDocument | true>;
+  readonly docs: Table<StoredDocument>;
+  readonly keys: Table<unknown>;
 }
 
-const SEP = '\u0000';
-
-function checkName(value: unknown, field: string): asserts value is string {
-  if (typeof value !== 'string' || value.length === 0 || value.includes(SEP)) {
-    throw new ValidationError('document', [
-      { path: [field], message: 'must be a non-empty string without NUL characters', code: 'custom' },
-    ]);
-  }
+/** Creates the document tables: documents sorted by `(collection, id)`. */
+export function documentTables(stamps: Stamps): DocumentTables {
+  const byAddress: SortOrder<StoredDocument, Address> = {
+    key: ({ collection, id }) => ({ collection, id }),
+    compare: (a, b) => compareIds(a.collection, b.collection) || compareIds(a.id, b.id),
+  };
+  return { docs: new Table([byAddress], stamps), keys: new Table([], stamps) };
 }
 
-function checkExpected(options: PutOptions | undefined): void {
-  const v = options?.expectedVersion;
-  if (v !== undefined && v !== null && (!Number.isInteger(v) || v < 1)) {
-    throw new ValidationError('document options', [
-      {
-        path: ['expectedVersion'],
-        message: `must be null or a whole number >= 1, got ${String(v)}`,
-        code: 'custom',
-      },
-    ]);
-  }
-  checkIdempotencyKey(options?.idempotencyKey, 'document');
+const AddressSchema = z.object({ collection: IdSchema, id: IdSchema });
+const ListQuerySchema = z.object({ batchSize: BatchSizeSchema, prefix: z.string().optional() });
+
+/** The row id of a document: the collection's length makes it unambiguous whatever the names hold. */
+const rowId = (collection: string, id: string) => `${collection.length}:${collection}/${id}`;
+
+/** Where a document sits: its collection, then its id. */
+interface Address {
+  readonly collection: string;
+  readonly id: string;
 }
 
 /**
- * The versioned JSON document store over memory tables in a scope.
+ * The versioned JSON document store over memory tables, in a scope (see
+ * `DocumentStore` in the ports). Data is validated with `JsonValueSchema`
+ * and stored as a deeply frozen copy.
  */
 export function memoryDocuments(tables: DocumentTables, scope: Scope): DocumentStore {
-  const committed = !scope.inTransaction;
-  const { docs, keys } = tables;
+  const address = (collection: unknown, id: unknown) =>
+    parseWith(AddressSchema, 'document address', { collection, id });
 
-  const guard = (collection: string, id: string, options: PutOptions | undefined) => {
-    const found = docs.get(collection + SEP + id, false);
-    const expected = options?.expectedVersion;
-    if (expected === undefined) return found;
+  const stored = (at: Address) => scope.table(tables.docs).row(rowId(at.collection, at.id))?.value;
+
+  /** Throws unless `expected` allows the write (`undefined`: anything; `null`: must not exist). */
+  const checkVersion = (
+    at: Address,
+    found: StoredDocument | undefined,
+    expected: number | null | undefined,
+  ) => {
     const actual = found?.version ?? null;
-    if (expected !== actual)
-      throw new VersionConflictError(`document in ${collection}`, id, expected, actual);
-    return found;
+    if (expected !== undefined && expected !== actual) {
+      throw new VersionConflictError(`document in ${at.collection}`, at.id, expected, actual);
+    }
   };
 
-  const once = <R extends StoredDocument | true>(
-    options: PutOptions | undefined,
-    work: () => R,
-  ): Promise<R> =>
-    scope.write(() => {
-      const key = options?.idempotencyKey;
-      const previous = key === undefined ? undefined : keys.get(key, false);
-      if (previous !== undefined) return previous as R;
-      const result = work();
-      if (key !== undefined) keys.set(key, result);
-      return result;
-    });
-
   return {
-    async get<T>(collection: string, id: string) {
-      checkName(collection, 'collection');
-      checkName(id, 'id');
-      scope.check();
-      return docs.get(collection + SEP + id, committed) as
-        | StoredDocument<T & StoredDocument['data']>
-        | undefined;
+    async get<T extends StoredDocument['data']>(collection: string, id: string) {
+      const at = address(collection, id);
+      return stored(at) as StoredDocument<T> | undefined;
     },
 
     async put(collection, id, data, options) {
-      checkName(collection, 'collection');
-      checkName(id, 'id');
-      checkExpected(options);
-      const parsed = JsonValueSchema.safeParse(data);
-      if (!parsed.success) throw ValidationError.fromZod('document data', parsed.error);
-      scope.check();
-      const stored = await once(options, () => {
-        const found = guard(collection, id, options);
-        const doc = deepFreeze({ collection, id, version: (found?.version ?? 0) + 1, data: parsed.data });
-        docs.set(collection + SEP + id, doc);
-        return doc;
-      });
-      return stored as StoredDocument<typeof data>;
+      const at = address(collection, id);
+      const { expectedVersion, idempotencyKey } = checkPutOptions('document put options', options);
+      const value = frozenJsonCopy(parseWith(JsonValueSchema, 'document data', data));
+      const doc = await scope.write(() =>
+        once(scope, tables.keys, idempotencyKey, () => {
+          const found = stored(at);
+          checkVersion(at, found, expectedVersion);
+          const next = Object.freeze({ ...at, version: (found?.version ?? 0) + 1, data: value });
+          scope.table(tables.docs).put(rowId(at.collection, at.id), next);
+          return next;
+        }),
+      );
+      return doc as StoredDocument<typeof data>;
     },
 
     async delete(collection, id, options) {
-      checkName(collection, 'collection');
-      checkName(id, 'id');
-      checkExpected(options);
-      scope.check();
-      await once(options, () => {
-        const found = guard(collection, id, options);
-        if (found === undefined) throw new NotFoundError(`document in ${collection}`, id);
-        docs.delete(collection + SEP + id);
-        return true as const;
-      });
+      const at = address(collection, id);
+      const { expectedVersion, idempotencyKey } = checkPutOptions('document delete options', options);
+      await scope.write(() =>
+        once(scope, tables.keys, idempotencyKey, () => {
+          const found = stored(at);
+          if (found === undefined) throw new NotFoundError(`document in ${at.collection}`, at.id);
+          checkVersion(at, found, expectedVersion);
+          scope.table(tables.docs).remove(rowId(at.collection, at.id));
+        }),
+      );
     },
 
-    async *list<T>(collection: string, query: { batchSize?: number; prefix?: string } = {}) {
-      checkName(collection, 'collection');
-      const size = batchSizeOf(query);
-      scope.check();
-      const start = collection + SEP + (query.prefix ?? '');
-      const ids = docs
-        .keys(committed)
-        .filter((k) => k.startsWith(start))
-        .sort(compareIds);
-      for (const batch of batches(ids, size)) {
-        scope.check();
-        const found = batch
-          .map((k) => docs.get(k, committed))
-          .filter((d): d is StoredDocument => d !== undefined);
-        yield* found as StoredDocument<T & StoredDocument['data']>[];
-      }
+    async *list<T extends StoredDocument['data']>(
+      collection: string,
+      query?: { readonly batchSize?: number; readonly prefix?: string },
+    ) {
+      const name = parseWith(IdSchema, 'document collection', collection);
+      const checked = parseWith(ListQuerySchema, 'document list query', query ?? {});
+      const prefix = checked.prefix ?? '';
+      const since = scope.stamps.current();
+      yield* streamRange(
+        () => scope.table(tables.docs),
+        {
+          order: 0,
+          from: { collection: name, id: prefix } satisfies Address,
+          past: (doc) => doc.collection !== name || !doc.id.startsWith(prefix),
+          keep: () => true,
+        },
+        checked.batchSize ?? DEFAULT_BATCH_SIZE,
+        since,
+        (doc) => doc as StoredDocument<T>,
+      );
     },
   };
 }

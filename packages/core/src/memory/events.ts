@@ -1,184 +1,130 @@
 import { z } from 'zod';
-import { AlreadyExistsError, ValidationError, VersionConflictError } from '../errors';
+import { AlreadyExistsError, VersionConflictError } from '../errors';
 import { JsonValueSchema } from '../json';
-import type { EventLog, LogEvent, NewLogEvent } from '../ports';
-import { batchSizeOf, deepFreeze, type Scope, type Transactional } from './state';
-import { checkIdempotencyKey } from './versions';
+import type { EventLog, LogEvent } from '../ports';
+import { IdSchema, parseWith } from '../primitives';
+import { BatchSizeSchema, checkAppendOptions, DEFAULT_BATCH_SIZE } from './checks';
+import type { EventTable, EventView } from './event-table';
+import { frozenJsonCopy } from './freeze';
+import { once } from './idempotency';
+import type { Scope } from './scope';
+import type { Table } from './table';
 
-const NewEventSchema = z
-  .object({
-    id: z.string().min(1, 'must not be empty'),
-    type: z.string().min(1, 'must not be empty'),
-    data: JsonValueSchema,
-    occurredAt: z.date({ error: 'must be a valid Date' }),
-  })
-  .strict();
+/** The memory tables of the event log: the events, and the log's idempotency keys. */
+export interface EventTables {
+  readonly log: EventTable;
+  readonly keys: Table<unknown>;
+}
+
+const NewEventSchema = z.object({
+  id: IdSchema,
+  type: z.string().min(1, 'must not be empty'),
+  data: JsonValueSchema,
+  occurredAt: z.date({ error: 'must be a valid Date' }),
+});
+
+const EventsSchema = z.array(NewEventSchema).min(1, 'must hold at least one event');
+
+const ReadQuerySchema = z.object({
+  batchSize: BatchSizeSchema,
+  fromSequence: z.number().int('must be a whole number').min(1, 'must be at least 1').optional(),
+});
+
+const ReadAllQuerySchema = z.object({
+  batchSize: BatchSizeSchema,
+  afterPosition: z.number().int('must be a whole number').min(0, 'must be at least 0').optional(),
+});
 
 /**
- * Every stream's events in memory. Appends inside a transaction are
- * remembered so that a rollback truncates them and outside readers only see
- * events up to the committed lengths.
+ * Streams the events from index `start` up to the end the log had when the
+ * stream started, in batches. Committed events never change or move, so
+ * reading by index is safe while others append; fixing the end keeps a
+ * consumer that appends while it reads from chasing its own events.
  */
-export class EventTables implements Transactional {
-  readonly streams = new Map<string, LogEvent[]>();
-  readonly all: LogEvent[] = [];
-  readonly ids = new Set<string>();
-  readonly keys = new Map<string, LogEvent[]>();
-  private open: { all: number; streams: Map<string, number>; keys: string[] } | null = null;
-
-  begin(): void {
-    this.open = { all: this.all.length, streams: new Map(), keys: [] };
-  }
-
-  commit(): void {
-    this.open = null;
-  }
-
-  rollback(): void {
-    if (this.open === null) return;
-    for (const event of this.all.splice(this.open.all)) this.ids.delete(event.id);
-    for (const [stream, length] of this.open.streams) this.streams.get(stream)?.splice(length);
-    for (const key of this.open.keys) this.keys.delete(key);
-    this.open = null;
-  }
-
-  /** How many of a stream's events are visible in a view. */
-  length(stream: string, committed: boolean): number {
-    const events = this.streams.get(stream);
-    if (events === undefined) return 0;
-    if (committed && this.open?.streams.has(stream)) return this.open.streams.get(stream)!;
-    return events.length;
-  }
-
-  /** How many events are visible across all streams in a view. */
-  total(committed: boolean): number {
-    return committed && this.open !== null ? this.open.all : this.all.length;
-  }
-
-  append(stream: string, events: LogEvent[], key: string | undefined): void {
-    if (this.open !== null && !this.open.streams.has(stream)) {
-      this.open.streams.set(stream, this.streams.get(stream)?.length ?? 0);
-    }
-    let list = this.streams.get(stream);
-    if (list === undefined) {
-      list = [];
-      this.streams.set(stream, list);
-    }
-    for (const event of events) {
-      list.push(event);
-      this.all.push(event);
-      this.ids.add(event.id);
-    }
-    if (key !== undefined) {
-      this.keys.set(key, events);
-      this.open?.keys.push(key);
-    }
+async function* slices(
+  open: () => EventView,
+  slice: (view: EventView, start: number, count: number) => LogEvent[],
+  length: (view: EventView) => number,
+  start: number,
+  batchSize: number,
+): AsyncGenerator<LogEvent> {
+  const end = length(open());
+  for (let next = start; next < end; next += batchSize) {
+    yield* slice(open(), next, Math.min(batchSize, end - next));
   }
 }
 
 /**
- * The event log over memory tables in a scope.
+ * The event log over memory tables, in a scope (see `EventLog` in the
+ * ports). An append checks every event and the expected sequence before it
+ * appends any.
  */
 export function memoryEvents(tables: EventTables, scope: Scope): EventLog {
-  const committed = !scope.inTransaction;
-
-  const checkStream = (stream: unknown) => {
-    if (typeof stream !== 'string' || stream.length === 0) {
-      throw new ValidationError('event stream', [
-        { path: ['stream'], message: 'must be a non-empty string', code: 'custom' },
-      ]);
-    }
-  };
+  const streamName = (stream: unknown) => parseWith(IdSchema, 'event stream', stream);
 
   return {
     async append(stream, events, options) {
-      checkStream(stream);
-      checkIdempotencyKey(options?.idempotencyKey, 'event');
-      const expected = options?.expectedSequence;
-      if (expected !== undefined && (!Number.isInteger(expected) || expected < 0)) {
-        throw new ValidationError('event options', [
-          { path: ['expectedSequence'], message: 'must be a whole number >= 0', code: 'custom' },
-        ]);
-      }
-      const parsed = z.array(NewEventSchema).min(1, 'must hold at least one event').safeParse(events);
-      if (!parsed.success) throw ValidationError.fromZod('events', parsed.error);
-      const seen = new Set<string>();
-      for (const e of parsed.data) {
-        if (seen.has(e.id)) throw new AlreadyExistsError('event', e.id);
-        seen.add(e.id);
-      }
-      scope.check();
-      return scope.write(() => {
-        const key = options?.idempotencyKey;
-        const previous = key === undefined ? undefined : tables.keys.get(key);
-        if (previous !== undefined) return [...previous];
-        const last = tables.length(stream, false);
-        if (expected !== undefined && expected !== last) {
-          throw new VersionConflictError('event stream', stream, expected, last);
-        }
-        for (const e of parsed.data) if (tables.ids.has(e.id)) throw new AlreadyExistsError('event', e.id);
-        const start = tables.all.length;
-        const appended = parsed.data.map((e: NewLogEvent, i) =>
-          deepFreeze({
-            id: e.id,
-            type: e.type,
-            data: e.data,
-            occurredAt: new Date(e.occurredAt.getTime()),
-            stream,
-            sequence: last + i + 1,
-            position: start + i + 1,
-          }),
-        );
-        tables.append(stream, appended, key);
-        return [...appended];
-      });
+      const name = streamName(stream);
+      const { expectedSequence, idempotencyKey } = checkAppendOptions('event append options', options);
+      const checked = parseWith(EventsSchema, 'events', events);
+      const appended = await scope.write(() =>
+        once(scope, tables.keys, idempotencyKey, () => {
+          const log = scope.events(tables.log);
+          const last = log.lastSequence(name);
+          if (expectedSequence !== undefined && expectedSequence !== last) {
+            throw new VersionConflictError('event stream', name, expectedSequence, last);
+          }
+          const ids = new Set<string>();
+          for (const { id } of checked) {
+            if (ids.has(id) || log.hasId(id)) throw new AlreadyExistsError('event', id);
+            ids.add(id);
+          }
+          const position = log.lastPosition();
+          const numbered = checked.map(
+            (event, i): LogEvent =>
+              Object.freeze({
+                id: event.id,
+                type: event.type,
+                data: frozenJsonCopy(event.data),
+                occurredAt: new Date(event.occurredAt.getTime()),
+                stream: name,
+                sequence: last + i + 1,
+                position: position + i + 1,
+              }),
+          );
+          log.append(name, numbered);
+          return Object.freeze(numbered);
+        }),
+      );
+      return [...appended];
     },
 
-    async *read(stream, query = {}) {
-      checkStream(stream);
-      const size = batchSizeOf(query);
-      const from = query.fromSequence ?? 1;
-      if (!Number.isInteger(from) || from < 1) {
-        throw new ValidationError('event query', [
-          { path: ['fromSequence'], message: 'must be a whole number >= 1', code: 'custom' },
-        ]);
-      }
-      scope.check();
-      let next = from - 1;
-      for (;;) {
-        scope.check();
-        const end = Math.min(tables.length(stream, committed), next + size);
-        if (next >= end) return;
-        const batch = tables.streams.get(stream)!.slice(next, end);
-        next = end;
-        yield* batch;
-      }
+    async *read(stream, query) {
+      const name = streamName(stream);
+      const checked = parseWith(ReadQuerySchema, 'event read query', query ?? {});
+      yield* slices(
+        () => scope.events(tables.log),
+        (view, start, count) => view.streamSlice(name, start, count),
+        (view) => view.lastSequence(name),
+        (checked.fromSequence ?? 1) - 1,
+        checked.batchSize ?? DEFAULT_BATCH_SIZE,
+      );
     },
 
-    async *readAll(query = {}) {
-      const size = batchSizeOf(query);
-      const after = query.afterPosition ?? 0;
-      if (!Number.isInteger(after) || after < 0) {
-        throw new ValidationError('event query', [
-          { path: ['afterPosition'], message: 'must be a whole number >= 0', code: 'custom' },
-        ]);
-      }
-      scope.check();
-      let next = after;
-      for (;;) {
-        scope.check();
-        const end = Math.min(tables.total(committed), next + size);
-        if (next >= end) return;
-        const batch = tables.all.slice(next, end);
-        next = end;
-        yield* batch;
-      }
+    async *readAll(query) {
+      const checked = parseWith(ReadAllQuerySchema, 'event readAll query', query ?? {});
+      yield* slices(
+        () => scope.events(tables.log),
+        (view, start, count) => view.allSlice(start, count),
+        (view) => view.lastPosition(),
+        checked.afterPosition ?? 0,
+        checked.batchSize ?? DEFAULT_BATCH_SIZE,
+      );
     },
 
     async lastSequence(stream) {
-      checkStream(stream);
-      scope.check();
-      return tables.length(stream, committed);
+      const name = streamName(stream);
+      return scope.events(tables.log).lastSequence(name);
     },
   };
 }

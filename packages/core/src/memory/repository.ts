@@ -5,169 +5,171 @@ import {
   type ValidationIssue,
   VersionConflictError,
 } from '../errors';
-import type { Repository, StreamOptions, UpdateOptions, Versioned, WriteOptions } from '../ports';
-import { batches, batchSizeOf, deepFreeze, type Scope, type ShadowedMap } from './state';
-import { checkExpectedVersion, checkIdempotencyKey } from './versions';
+import type { Repository, StreamOptions, Versioned } from '../ports';
+import { parseWith } from '../primitives';
+import { checkId, checkUpdateOptions, checkWriteOptions, DEFAULT_BATCH_SIZE } from './checks';
+import { deepFreeze } from './freeze';
+import { once } from './idempotency';
+import type { RecordKind } from './record-kinds';
+import type { Scope } from './scope';
+import { countRange, type Range, streamRange } from './stream';
+import { type SortOrder, type Stamps, Table } from './table';
 
-/** What the generic memory repository needs to know about one kind of record. */
-export interface RecordSpec<T, Query> {
-  /** Name used in errors, e.g. `customer`. */
-  readonly entity: string;
-  /** Validates input; throws ValidationError. */
-  readonly parse: (input: unknown) => T;
-  /** The record's id. */
-  readonly idOf: (value: T) => string;
-  /** Filter of a query (true = keep). */
-  readonly matches: (value: T, query: Query) => boolean;
-  /** Sort order of a query's stream. */
-  readonly compare: (query: Query) => (a: T, b: T) => number;
-}
-
-/** The rows of one repository and its idempotency keys, both transactional. */
+/** The memory tables of one repository: its records and its idempotency keys. */
 export interface RecordTables<T> {
-  readonly rows: ShadowedMap<Versioned<T>>;
-  readonly keys: ShadowedMap<unknown>;
+  readonly rows: Table<Versioned<T>>;
+  readonly keys: Table<unknown>;
+}
+
+/** Creates the tables of one kind of record, with an index per sort order of the kind. */
+export function recordTables<T>(orders: readonly SortOrder<T>[], stamps: Stamps): RecordTables<T> {
+  const versioned = orders.map(
+    (order): SortOrder<Versioned<T>> => ({ key: (row) => order.key(row.value), compare: order.compare }),
+  );
+  return { rows: new Table(versioned, stamps), keys: new Table([], stamps) };
+}
+
+/** The range of a query over versioned rows. */
+function versionedRange<T>({ order, from, past, keep }: Range<T>): Range<Versioned<T>> {
+  return {
+    order,
+    ...(from === undefined ? {} : { from }),
+    ...(past === undefined ? {} : { past: (row: Versioned<T>) => past(row.value) }),
+    keep: (row) => keep(row.value),
+  };
 }
 
 /**
- * Compares two ids by UTF-16 code units, the order of every memory stream.
+ * A repository of one kind of record over memory tables, in a scope (see
+ * `Repository` in the ports for the contract). Every write validates
+ * everything, then checks every precondition, and only then writes, so a
+ * write that throws has changed nothing.
  */
-export function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * A repository over memory tables in a scope (see ports.ts for the contract).
- */
-export function memoryRepository<T, Input, Query extends StreamOptions>(
-  spec: RecordSpec<T, Query>,
+export function memoryRepository<T extends { readonly id: string }, Input, Query extends StreamOptions>(
+  kind: RecordKind<T, Query>,
   tables: RecordTables<T>,
   scope: Scope,
 ): Repository<T, Input, Query> {
-  const committed = !scope.inTransaction;
-  const { rows, keys } = tables;
+  const { entity } = kind;
 
-  const replay = <R>(key: string | undefined): R | undefined =>
-    key === undefined ? undefined : (keys.get(key, false) as R | undefined);
+  const parseAll = (inputs: unknown): T[] => {
+    if (!Array.isArray(inputs)) {
+      throw new ValidationError(`${entity} list`, [
+        { path: [], message: 'must be an array', code: 'custom' },
+      ]);
+    }
+    const issues: ValidationIssue[] = [];
+    const values: T[] = [];
+    inputs.forEach((input, index) => {
+      try {
+        values.push(kind.parse(input));
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        for (const issue of error.issues) issues.push({ ...issue, path: [index, ...issue.path] });
+      }
+    });
+    if (issues.length > 0) throw new ValidationError(`${entity} list`, issues);
+    return values;
+  };
 
-  const once = async <R>(options: WriteOptions | undefined, work: () => R): Promise<R> => {
-    checkIdempotencyKey(options?.idempotencyKey, spec.entity);
-    scope.check();
-    return scope.write(() => {
-      const key = options?.idempotencyKey;
-      const previous = replay<R>(key);
-      if (previous !== undefined) return previous;
-      const result = work();
-      if (key !== undefined) keys.set(key, result);
-      return result;
+  const insert = (values: readonly T[]): Versioned<T>[] => {
+    const rows = scope.table(tables.rows);
+    const ids = new Set<string>();
+    for (const { id } of values) {
+      if (ids.has(id) || rows.row(id) !== undefined) throw new AlreadyExistsError(entity, id);
+      ids.add(id);
+    }
+    return values.map((value) => {
+      const stored = deepFreeze({ value, version: 1 });
+      rows.put(value.id, stored);
+      return stored;
     });
   };
 
-  const insert = (value: T): Versioned<T> => {
-    const id = spec.idOf(value);
-    if (rows.get(id, false) !== undefined) throw new AlreadyExistsError(spec.entity, id);
-    const stored = deepFreeze({ value, version: 1 });
-    rows.set(id, stored);
-    return stored;
-  };
-
   const current = (id: string, expectedVersion: number): Versioned<T> => {
-    const found = rows.get(id, false);
-    if (found === undefined) throw new NotFoundError(spec.entity, id);
+    const found = scope.table(tables.rows).row(id)?.value;
+    if (found === undefined) throw new NotFoundError(entity, id);
     if (found.version !== expectedVersion) {
-      throw new VersionConflictError(spec.entity, id, expectedVersion, found.version);
+      throw new VersionConflictError(entity, id, expectedVersion, found.version);
     }
     return found;
   };
 
-  const visible = (query: Query): T[] => {
-    const values: T[] = [];
-    for (const id of rows.keys(committed)) {
-      const entry = rows.get(id, committed);
-      if (entry !== undefined && spec.matches(entry.value, query)) values.push(entry.value);
-    }
-    return values;
+  const rangeOf = (query: unknown, what: string) => {
+    const checked = parseWith(kind.querySchema, `${entity} ${what}`, query ?? {});
+    return { range: versionedRange(kind.range(checked)), batchSize: checked.batchSize };
   };
 
   return {
     async create(input, options) {
-      const value = spec.parse(input);
-      return once(options, () => insert(value));
+      const key = checkWriteOptions(`${entity} create options`, options);
+      const value = kind.parse(input);
+      return scope.write(() => once(scope, tables.keys, key, () => insert([value])[0]!));
     },
 
     async createMany(inputs, options) {
-      if (!Array.isArray(inputs)) {
-        throw new ValidationError(`${spec.entity} list`, [
-          { path: [], message: 'must be an array', code: 'custom' },
-        ]);
-      }
-      const issues: ValidationIssue[] = [];
-      const values: T[] = [];
-      inputs.forEach((input, index) => {
-        try {
-          values.push(spec.parse(input));
-        } catch (e) {
-          if (!(e instanceof ValidationError)) throw e;
-          for (const issue of e.issues) issues.push({ ...issue, path: [index, ...issue.path] });
-        }
-      });
-      if (issues.length > 0) throw new ValidationError(`${spec.entity} list`, issues);
-      return once(options, () => values.map(insert));
+      const key = checkWriteOptions(`${entity} createMany options`, options);
+      const values = parseAll(inputs);
+      const stored = await scope.write(() =>
+        once(scope, tables.keys, key, () => Object.freeze(insert(values))),
+      );
+      return [...stored];
     },
 
     async get(id) {
-      scope.check();
-      return rows.get(id, committed);
+      const checked = checkId(`${entity} id`, id);
+      return scope.table(tables.rows).row(checked)?.value;
     },
 
     async update(id, input, options) {
-      checkExpectedVersion(options?.expectedVersion, spec.entity);
-      const value = spec.parse(input);
-      if (spec.idOf(value) !== id) {
-        throw new ValidationError(spec.entity, [
+      const checked = checkId(`${entity} id`, id);
+      const { expectedVersion, idempotencyKey } = checkUpdateOptions(`${entity} update options`, options);
+      const value = kind.parse(input);
+      if (value.id !== checked) {
+        throw new ValidationError(entity, [
           {
             path: ['id'],
-            message: `must equal the id being updated (${JSON.stringify(id)})`,
+            message: `must equal the id being updated (${JSON.stringify(checked)})`,
             code: 'custom',
           },
         ]);
       }
-      return once(options, () => {
-        const found = current(id, options.expectedVersion);
-        const stored = deepFreeze({ value, version: found.version + 1 });
-        rows.set(id, stored);
-        return stored;
-      });
+      return scope.write(() =>
+        once(scope, tables.keys, idempotencyKey, () => {
+          const found = current(checked, expectedVersion);
+          const stored = deepFreeze({ value, version: found.version + 1 });
+          scope.table(tables.rows).put(checked, stored);
+          return stored;
+        }),
+      );
     },
 
-    async delete(id, options: UpdateOptions) {
-      checkExpectedVersion(options?.expectedVersion, spec.entity);
-      await once(options, () => {
-        current(id, options.expectedVersion);
-        rows.delete(id);
-        return true;
-      });
+    async delete(id, options) {
+      const checked = checkId(`${entity} id`, id);
+      const { expectedVersion, idempotencyKey } = checkUpdateOptions(`${entity} delete options`, options);
+      await scope.write(() =>
+        once(scope, tables.keys, idempotencyKey, () => {
+          current(checked, expectedVersion);
+          scope.table(tables.rows).remove(checked);
+        }),
+      );
     },
 
-    async *list(query = {} as Query) {
-      const size = batchSizeOf(query);
-      scope.check();
-      const ordered = visible(query).sort(spec.compare(query));
-      const ids = ordered.map(spec.idOf);
-      for (const batch of batches(ids, size)) {
-        scope.check();
-        const values: T[] = [];
-        for (const id of batch) {
-          const entry = rows.get(id, committed);
-          if (entry !== undefined && spec.matches(entry.value, query)) values.push(entry.value);
-        }
-        yield* values;
-      }
+    async *list(query) {
+      const { range, batchSize } = rangeOf(query, 'query');
+      const since = scope.stamps.current();
+      yield* streamRange(
+        () => scope.table(tables.rows),
+        range,
+        batchSize ?? DEFAULT_BATCH_SIZE,
+        since,
+        (row) => row.value,
+      );
     },
 
-    async count(query = {} as Query) {
-      scope.check();
-      return visible(query as Query).length;
+    async count(query) {
+      const { range } = rangeOf(query, 'query');
+      return countRange(scope.table(tables.rows), range);
     },
   };
 }

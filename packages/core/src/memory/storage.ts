@@ -1,141 +1,107 @@
-import { type Campaign, parseCampaign } from '../campaign';
-import { type Customer, parseCustomer } from '../customer';
-import { type Interaction, parseInteraction } from '../interaction';
-import { type Order, parseOrder } from '../order';
-import type {
-  CampaignQuery,
-  CustomerQuery,
-  InteractionQuery,
-  OrderQuery,
-  Storage,
-  StoredDocument,
-} from '../ports';
-import { memoryDocuments } from './documents';
-import { EventTables, memoryEvents } from './events';
-import { compareIds, memoryRepository, type RecordSpec, type RecordTables } from './repository';
-import { MemoryState, rootScope, type Scope, ShadowedMap, transactionScope } from './state';
-
-const inWindow = (at: Date, from: Date | undefined, to: Date | undefined) =>
-  (from === undefined || at >= from) && (to === undefined || at < to);
-
-const byTimeThenId =
-  <T extends { id: string }>(time: (v: T) => Date) =>
-  (a: T, b: T) =>
-    time(a).getTime() - time(b).getTime() || compareIds(a.id, b.id);
-
-const byCustomerThen =
-  <T extends { id: string; customerId: string }>(time: (v: T) => Date) =>
-  (a: T, b: T) =>
-    compareIds(a.customerId, b.customerId) || byTimeThenId(time)(a, b);
-
-const customerSpec: RecordSpec<Customer, CustomerQuery> = {
-  entity: 'customer',
-  parse: parseCustomer,
-  idOf: (c) => c.id,
-  matches: () => true,
-  compare: () => (a, b) => compareIds(a.id, b.id),
-};
-
-const orderSpec: RecordSpec<Order, OrderQuery> = {
-  entity: 'order',
-  parse: parseOrder,
-  idOf: (o) => o.id,
-  matches: (o, q) =>
-    (q.customerId === undefined || o.customerId === q.customerId) && inWindow(o.placedAt, q.from, q.to),
-  compare: (q) =>
-    q.orderBy === 'customer'
-      ? byCustomerThen<Order>((o) => o.placedAt)
-      : byTimeThenId<Order>((o) => o.placedAt),
-};
-
-const interactionSpec: RecordSpec<Interaction, InteractionQuery> = {
-  entity: 'interaction',
-  parse: parseInteraction,
-  idOf: (i) => i.id,
-  matches: (i, q) =>
-    (q.customerId === undefined || i.customerId === q.customerId) &&
-    (q.type === undefined || (typeof q.type === 'string' ? i.type === q.type : q.type.includes(i.type))) &&
-    inWindow(i.occurredAt, q.from, q.to),
-  compare: (q) =>
-    q.orderBy === 'customer'
-      ? byCustomerThen<Interaction>((i) => i.occurredAt)
-      : byTimeThenId<Interaction>((i) => i.occurredAt),
-};
-
-const campaignSpec: RecordSpec<Campaign, CampaignQuery> = {
-  entity: 'campaign',
-  parse: parseCampaign,
-  idOf: (c) => c.id,
-  matches: (c, q) => q.channel === undefined || c.channel === q.channel,
-  compare: () => byTimeThenId<Campaign>((c) => c.startsAt),
-};
-
-function tablesFor<T>(state: MemoryState): RecordTables<T> {
-  return { rows: state.register(new ShadowedMap()), keys: state.register(new ShadowedMap()) };
-}
+import type { Campaign } from '../campaign';
+import type { Customer } from '../customer';
+import { ValidationError } from '../errors';
+import type { Interaction } from '../interaction';
+import type { Order } from '../order';
+import type { Storage } from '../ports';
+import { documentTables, memoryDocuments } from './documents';
+import { EventTable } from './event-table';
+import { type EventTables, memoryEvents } from './events';
+import { campaignKind, customerKind, interactionKind, orderKind } from './record-kinds';
+import { memoryRepository, recordTables } from './repository';
+import { MemoryState, type Scope, storageScope } from './scope';
+import { Table } from './table';
 
 /**
  * Creates the in-memory storage: every port of {@link Storage}, kept in
  * process memory. It is crmkit's embedded default, for tests, prototypes,
- * examples and the CLI.
+ * examples and the CLI, and passes the same conformance suite as every
+ * adapter (`runAdapterConformance` in `@crmkit/testkit/conformance`).
  *
- * Guarantees (the same as every adapter's, checked by the conformance suite
- * in `@crmkit/testkit/conformance`):
- * - every write validates its input first; bad input throws `ValidationError`
- *   and writes nothing; `createMany` and event batches land whole or not at all;
- * - writes and transactions are serialised by one lock, so a transaction never
- *   interleaves with another write; reads from outside an open transaction
- *   see only committed data (read committed), without waiting for it;
- * - stored values are deeply frozen and returned as they are (do not mutate
- *   their `Date`s); streams are ordered as the ports document, with ids
- *   compared by UTF-16 code units, and read their keys when they start, so a
- *   concurrent write never makes a stream fail or yield a record twice.
+ * What it guarantees:
+ * - **Validated, all-or-nothing writes.** Every write validates its input
+ *   with the record's schema (documents and event data with
+ *   `JsonValueSchema`) and then checks every precondition before it changes
+ *   anything: bad input throws `ValidationError`, and a write that throws has
+ *   written nothing. `createMany` reports the issues of every bad row with
+ *   paths starting at the row's index; it and an event batch land whole or
+ *   not at all. A taken id throws `AlreadyExistsError`; a stale
+ *   `expectedVersion` or `expectedSequence` throws `VersionConflictError`
+ *   (with `expectedVersion` and `actualVersion`); updating or deleting a
+ *   missing id throws `NotFoundError`; an update whose input has another id
+ *   throws `ValidationError` on path `['id']`.
+ * - **Versions** start at 1 and go up by one per update (documents: per put).
+ * - **Idempotency keys** are scoped per repository (customers, orders,
+ *   interactions, campaigns, documents, events): a repeated key writes
+ *   nothing and returns the first result, even if the input differs. Keys of
+ *   a transaction that rolls back are forgotten with its writes.
+ * - **Transactions** stage their writes and apply them all when `work`
+ *   resolves; when it throws, nothing is applied and the error is rethrown
+ *   unchanged. Writers are serialised by one lock, so transactions never
+ *   interleave; reads never wait and, outside a transaction, see committed
+ *   data only. A nested `withTransaction` joins the outer transaction (no
+ *   savepoint). Using a transaction's handle after it ended throws
+ *   `CrmError` code `'TRANSACTION'`. Inside `work`, write through `tx`: a
+ *   write through the storage itself waits for the transaction to end, so
+ *   awaiting one there never finishes.
+ * - **Streams** (`list`, `read`, `readAll`) are ordered as the ports document,
+ *   ids comparing by UTF-16 code units (JavaScript's `<`). They read batches
+ *   of `batchSize` (default 500) from sorted indexes, each after the last
+ *   row seen, so memory beyond the stored data is bounded by the batch. They
+ *   tolerate writes while they are consumed: they never throw for it and
+ *   never yield a record twice; rows created (or moved in the stream's order)
+ *   after the stream started are not yielded, an updated row is yielded as
+ *   it is when its batch is read, a deleted one not at all; event streams end
+ *   at the last event they saw when they started.
+ * - **Immutable values.** Stored values are deeply frozen and returned as
+ *   they are (documents are frozen copies of the caller's data). Their
+ *   `Date`s cannot be frozen: do not mutate them.
+ * - `close()` makes every later call throw `CrmError` code `'CLOSED'`.
  *
  * @example
  * ```ts
  * const storage = createMemoryStorage();
  * await storage.customers.create({ id: 'c1', createdAt: '2026-01-05' });
- * for await (const customer of storage.customers.list()) console.log(customer.id);
+ * await storage.withTransaction(async (tx) => {
+ *   await tx.orders.create({ id: 'o1', customerId: 'c1', placedAt: '2026-01-06', currency: 'EUR',
+ *     lines: [{ sku: 'tea', quantity: 2, unitPrice: '4.50' }] });
+ *   await tx.events.append('ledger:c1', [{ id: 'e1', type: 'points.earned', data: { points: 9 },
+ *     occurredAt: new Date('2026-01-06') }]);
+ * });
+ * for await (const order of storage.orders.list({ customerId: 'c1' })) console.log(order.total.toString()); // '9 EUR'
  * ```
  */
 export function createMemoryStorage(): Storage {
   const state = new MemoryState();
-  const customers = tablesFor<Customer>(state);
-  const orders = tablesFor<Order>(state);
-  const interactions = tablesFor<Interaction>(state);
-  const campaigns = tablesFor<Campaign>(state);
-  const documents = {
-    docs: state.register(new ShadowedMap<StoredDocument>()),
-    keys: state.register(new ShadowedMap<StoredDocument | true>()),
-  };
-  const events = state.register(new EventTables());
+  const customers = recordTables<Customer>(customerKind.orders, state.stamps);
+  const orders = recordTables<Order>(orderKind.orders, state.stamps);
+  const interactions = recordTables<Interaction>(interactionKind.orders, state.stamps);
+  const campaigns = recordTables<Campaign>(campaignKind.orders, state.stamps);
+  const documents = documentTables(state.stamps);
+  const events: EventTables = { log: new EventTable(), keys: new Table([], state.stamps) };
 
-  const build = (scope: Scope): Storage => {
+  const facade = (scope: Scope): Storage => {
     const storage: Storage = {
-      customers: memoryRepository(customerSpec, customers, scope),
-      orders: memoryRepository(orderSpec, orders, scope),
-      interactions: memoryRepository(interactionSpec, interactions, scope),
-      campaigns: memoryRepository(campaignSpec, campaigns, scope),
+      customers: memoryRepository(customerKind, customers, scope),
+      orders: memoryRepository(orderKind, orders, scope),
+      interactions: memoryRepository(interactionKind, interactions, scope),
+      campaigns: memoryRepository(campaignKind, campaigns, scope),
       documents: memoryDocuments(documents, scope),
       events: memoryEvents(events, scope),
       async withTransaction(work) {
-        scope.check();
-        if (scope.inTransaction) return work(storage);
-        return state.exclusive(async () => {
-          const tx = transactionScope(state);
-          try {
-            return await work(build(tx));
-          } finally {
-            tx.end();
-          }
-        });
+        if (typeof work !== 'function') {
+          throw new ValidationError('transaction', [
+            { path: ['work'], message: 'must be a function', code: 'invalid_type' },
+          ]);
+        }
+        return scope.transaction((inner) => work(inner === scope ? storage : facade(inner)));
       },
       async close() {
-        state.closed = true;
+        state.close();
       },
     };
     return storage;
   };
 
-  return build(rootScope(state));
+  return facade(storageScope(state));
 }

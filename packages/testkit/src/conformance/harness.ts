@@ -5,11 +5,11 @@ import { expect } from 'vitest';
 export interface Harness {
   /** The fresh storage of the current test. */
   readonly storage: () => Storage;
-  /** Makes an extra storage (for suites that share one across tests). */
+  /** Makes an extra storage (for the large streaming tests, which share one across tests). */
   readonly make: () => Promise<Storage>;
-  /** Disposes of a storage made by `make`. */
+  /** Closes and tears down a storage made by `make`. */
   readonly dispose: (storage: Storage) => Promise<void>;
-  /** Rows used by the large streaming tests. */
+  /** Rows of the large streaming tests. */
   readonly rows: number;
 }
 
@@ -20,13 +20,51 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
+/** The ids of the records or documents of a stream, in stream order. */
+export async function idsOf(items: AsyncIterable<{ readonly id: string }>): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const item of items) ids.push(item.id);
+  return ids;
+}
+
+/** A crmkit error as the suite inspects it. */
+export interface CaughtError {
+  readonly name: string;
+  readonly code: string;
+  readonly message: string;
+  readonly issues?: readonly { readonly path: readonly (string | number)[]; readonly message: string }[];
+  readonly expectedVersion?: number | null;
+  readonly actualVersion?: number | null;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
 /** Awaits a promise expected to reject with a crmkit error of `code`; returns the error. */
-export async function rejectsWith(promise: Promise<unknown>, code: string): Promise<Record<string, unknown>> {
+export async function rejectsWith(promise: Promise<unknown>, code: string): Promise<CaughtError> {
   try {
     await promise;
   } catch (e) {
-    expect((e as { code?: unknown }).code, String((e as Error).message)).toBe(code);
-    return e as Record<string, unknown>;
+    const error = e as CaughtError;
+    expect(error.code, `${error.name}: ${error.message}`).toBe(code);
+    return error;
   }
   throw new Error(`expected a rejection with code ${code}, but it resolved`);
+}
+
+/** The first `next()` of a stream, expected to reject with `code` (streams check their query lazily). */
+export function streamRejectsWith(stream: AsyncIterable<unknown>, code: string): Promise<CaughtError> {
+  return rejectsWith(stream[Symbol.asyncIterator]().next(), code);
+}
+
+/** The issue paths of a validation error, joined with dots (`'lines.0.quantity'`). */
+export function issuePaths(error: CaughtError): string[] {
+  return (error.issues ?? []).map((issue) => issue.path.join('.'));
+}
+
+/** A promise and the function that resolves it, to hold a transaction open. */
+export function gate(): { readonly opened: Promise<void>; readonly open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
 }

@@ -1,14 +1,30 @@
-import type { Storage } from '@crmkit/core';
+import { parseWith, type Storage } from '@crmkit/core';
 import { afterEach, beforeEach, describe } from 'vitest';
+import { z } from 'zod';
 import { concurrencyTests } from './concurrency';
 import { documentTests } from './documents';
 import { eventTests } from './events';
 import type { Harness } from './harness';
 import { idempotencyTests } from './idempotency';
 import { recordTests } from './records';
+import { streamEdgeTests } from './stream-edges';
 import { streamTests } from './streams';
 import { transactionTests } from './transactions';
 import { validationTests } from './validation';
+
+const ArgumentsSchema = z.object({
+  name: z.string().min(1, 'must not be empty'),
+  makeStorage: z.custom<() => Storage | Promise<Storage>>(
+    (v) => typeof v === 'function',
+    'must be a function',
+  ),
+  options: z.object({
+    rows: z.number().int('must be a whole number').min(1, 'must be at least 1').optional(),
+    teardown: z
+      .custom<(storage: Storage) => Promise<void>>((v) => typeof v === 'function', 'must be a function')
+      .optional(),
+  }),
+});
 
 /**
  * Options of {@link runAdapterConformance}.
@@ -32,7 +48,8 @@ export interface ConformanceOptions {
  * rows, idempotency, optimistic concurrency under concurrent writers,
  * all-or-nothing transactions with isolation, and bad input rejected with
  * nothing written. Every adapter must pass it; each test gets a fresh
- * storage from `makeStorage`, closed afterwards.
+ * storage from `makeStorage`, closed afterwards (then `teardown` runs).
+ * Bad arguments throw `ValidationError` when the suite is registered.
  *
  * @example
  * ```ts
@@ -48,6 +65,7 @@ export function runAdapterConformance(
   makeStorage: () => Storage | Promise<Storage>,
   options: ConformanceOptions = {},
 ): void {
+  parseWith(ArgumentsSchema, 'conformance arguments', { name, makeStorage, options });
   const dispose = async (storage: Storage) => {
     await storage.close();
     await options.teardown?.(storage);
@@ -73,6 +91,7 @@ export function runAdapterConformance(
     };
     recordTests(harness);
     streamTests(harness);
+    streamEdgeTests(harness);
     idempotencyTests(harness);
     concurrencyTests(harness);
     transactionTests(harness);
