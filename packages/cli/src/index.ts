@@ -7,9 +7,13 @@
  * @module @crmkit/cli
  */
 
+export * from './commands/clv-fit';
 export * from './commands/generate';
 export * from './errors';
 export * from './io';
 export * from './orders-csv';
 export * from './progress';
+export * from './report/schema';
 export * from './run';
+export * from './storage';
+export * from './summary-csv';

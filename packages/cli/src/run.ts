@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { isCrmError } from '@crmkit/core';
 import { analyzeCommand } from './commands/analyze';
+import { clvFitCommand } from './commands/clv-fit';
 import { generateCommand } from './commands/generate';
 import { CliError } from './errors';
 import { type CliIo, processIo } from './io';
@@ -10,6 +11,9 @@ const HELP = `crmkit — customer analytics from a CSV of orders
 Usage:
   crmkit analyze <orders.csv> [--as-of DATE] [--out DIR] [--json] [--strict]
                  [--columns customer_id=..,date=..,amount=..] [--delimiter ,|;|tab|whitespace] [--currency EUR]
+  crmkit clv fit --model bgnbd|pareto-nbd|gamma-gamma|bgbb
+                 (--summary FILE | --transactions FILE --calibration-end DATE)
+                 [--time-unit days|weeks] [--penalizer X] [--json]
   crmkit generate --customers N [--seed S] [--out FILE]
   crmkit --help | --version
 
@@ -51,6 +55,12 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
         return EXIT.OK;
       case 'analyze':
         return await analyzeCommand(parse(rest, ANALYZE_OPTIONS), io);
+      case 'clv': {
+        const [sub, ...clvArgs] = rest;
+        if (sub !== 'fit')
+          throw new CliError('CLI_USAGE', 'crmkit clv has one subcommand: crmkit clv fit --model …');
+        return await clvFitCommand(parse(clvArgs, CLV_FIT_OPTIONS), io);
+      }
       case 'generate':
         return await generateCommand(parse(rest, GENERATE_OPTIONS), io);
       default:
@@ -70,6 +80,19 @@ const ANALYZE_OPTIONS = {
   out: { type: 'string' },
   json: { type: 'boolean' },
   strict: { type: 'boolean' },
+  columns: { type: 'string' },
+  delimiter: { type: 'string' },
+  currency: { type: 'string' },
+} as const;
+
+const CLV_FIT_OPTIONS = {
+  model: { type: 'string' },
+  summary: { type: 'string' },
+  transactions: { type: 'string' },
+  'calibration-end': { type: 'string' },
+  'time-unit': { type: 'string' },
+  penalizer: { type: 'string' },
+  json: { type: 'boolean' },
   columns: { type: 'string' },
   delimiter: { type: 'string' },
   currency: { type: 'string' },

@@ -123,5 +123,5 @@ describe('the bundled sample data', () => {
       customers: 4961,
       revenue: [{ amount: '1069749.19', currency: 'EUR' }],
     });
-  });
+  }, 60_000);
 });

@@ -3,11 +3,10 @@ import { join } from 'node:path';
 import { type Decimal, Money } from '@crmkit/core';
 import { CliError } from '../errors';
 import type { CliIo } from '../io';
-import { type OrderColumn, type OrdersCsvOptions, readOrdersCsv } from '../orders-csv';
+import { readOrdersCsv } from '../orders-csv';
 import { createProgress } from '../progress';
 import type { ParsedArgs } from '../run';
-
-const DELIMITERS: Record<string, string> = { tab: '\t', comma: ',', semicolon: ';' };
+import { ordersCsvOptions } from './csv-options';
 
 /**
  * Runs `crmkit analyze`: reads the orders CSV and prints the analysis, or
@@ -23,13 +22,7 @@ export async function analyzeCommand(args: ParsedArgs, io: CliIo): Promise<numbe
   if (file === undefined)
     throw new CliError('CLI_USAGE', 'analyze needs an orders CSV file: crmkit analyze <orders.csv>');
   if (extra !== undefined) throw new CliError('CLI_USAGE', `unexpected argument ${JSON.stringify(extra)}`);
-  const options: OrdersCsvOptions = {
-    ...(typeof args.values['columns'] === 'string' ? { columns: parseColumns(args.values['columns']) } : {}),
-    ...(typeof args.values['delimiter'] === 'string'
-      ? { delimiter: DELIMITERS[args.values['delimiter']] ?? args.values['delimiter'] }
-      : {}),
-    ...(typeof args.values['currency'] === 'string' ? { currency: args.values['currency'] } : {}),
-  };
+  const options = ordersCsvOptions(args);
   const strict = args.values['strict'] === true;
   const size = (await stat(file).catch(() => undefined))?.size;
   const progress = createProgress(io, size === undefined ? {} : { totalBytes: size });
@@ -88,28 +81,4 @@ export async function analyzeCommand(args: ParsedArgs, io: CliIo): Promise<numbe
     );
   }
   return rejects.length > 0 ? 3 : 0;
-}
-
-function parseColumns(spec: string): Partial<Record<OrderColumn, string>> {
-  const known = new Set<string>([
-    'customer_id',
-    'date',
-    'amount',
-    'order_id',
-    'currency',
-    'channel',
-    'category',
-  ]);
-  const columns: Partial<Record<OrderColumn, string>> = {};
-  for (const pair of spec.split(',')) {
-    const [key, name] = pair.split('=').map((s) => s.trim());
-    if (!key || !name || !known.has(key)) {
-      throw new CliError(
-        'CLI_USAGE',
-        `--columns expects column=name pairs such as customer_id=cust, got ${JSON.stringify(pair)}`,
-      );
-    }
-    columns[key as OrderColumn] = name;
-  }
-  return columns;
 }
