@@ -7,12 +7,17 @@
  * @module @crmkit/cli
  */
 
+export * from './analysis';
+export * from './commands/analyze';
 export * from './commands/clv-fit';
 export * from './commands/generate';
 export * from './errors';
+export * from './import-orders';
 export * from './io';
 export * from './orders-csv';
 export * from './progress';
+export * from './report/files';
+export { renderReportHtml } from './report/html';
 export * from './report/schema';
 export * from './run';
 export * from './storage';

@@ -45,7 +45,8 @@ export interface OrdersCsvOptions {
 
 /**
  * One data row of the CSV: the order it became, or why it was rejected.
- * `line` is the 1-based line number in the file (the header is line 1).
+ * `line` is the 1-based line number in the file (the header is line 1);
+ * `bytes` is how much of the input has been read up to this row.
  *
  * @example
  * ```ts
@@ -53,8 +54,10 @@ export interface OrdersCsvOptions {
  * ```
  */
 export type OrdersCsvRow =
-  | { readonly ok: true; readonly line: number; readonly order: Order }
-  | { readonly ok: false; readonly line: number; readonly reason: string };
+  | { readonly ok: true; readonly line: number; readonly bytes: number; readonly order: Order }
+  | { readonly ok: false; readonly line: number; readonly bytes: number; readonly reason: string };
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 const FIELD_OF_PATH: Record<string, OrderColumn> = {
   id: 'order_id',
@@ -118,14 +121,14 @@ export async function* readOrdersCsv(
   const currency = options.currency ?? 'EUR';
   for await (const { record, info } of parser as AsyncIterable<{
     record: string[];
-    info: { lines: number };
+    info: { lines: number; bytes: number };
   }>) {
     const fields = whitespace ? record.filter((f) => f !== '') : record;
     if (index === undefined) {
       index = headerIndex(fields, options.columns ?? {});
       continue;
     }
-    yield toRow(fields, info.lines, index, currency);
+    yield { ...toRow(fields, info.lines, index, currency), bytes: info.bytes };
   }
   if (index === undefined) throw new CliError('CLI_INPUT', 'the CSV file is empty (no header row)');
 }
@@ -170,7 +173,7 @@ function toRow(
   line: number,
   index: Map<OrderColumn, number>,
   currency: string,
-): OrdersCsvRow {
+): DistributiveOmit<OrdersCsvRow, 'bytes'> {
   const get = (column: OrderColumn) => {
     const at = index.get(column);
     const value = at === undefined ? undefined : fields[at];

@@ -10,6 +10,7 @@ const HELP = `crmkit — customer analytics from a CSV of orders
 
 Usage:
   crmkit analyze <orders.csv> [--as-of DATE] [--out DIR] [--json] [--strict]
+                 [--db memory|postgres://…|pglite:DIR]
                  [--columns customer_id=..,date=..,amount=..] [--delimiter ,|;|tab|whitespace] [--currency EUR]
   crmkit clv fit --model bgnbd|pareto-nbd|gamma-gamma|bgbb
                  (--summary FILE | --transactions FILE --calibration-end DATE)
@@ -77,6 +78,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
 
 const ANALYZE_OPTIONS = {
   'as-of': { type: 'string' },
+  db: { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean' },
   strict: { type: 'boolean' },

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CliIo, EXIT, run } from '../src/index';
+import { AnalysisReportSchema, type CliIo, EXIT, run } from '../src/index';
 
 function capture(isTTY = false) {
   const out: string[] = [];
@@ -56,17 +56,21 @@ describe('crmkit run', () => {
     const c = capture();
     const out = join(dir, 'out');
     expect(await run(['analyze', file, '--json', '--out', out], c.io)).toBe(EXIT.REJECTED_ROWS);
-    const report = JSON.parse(c.out());
-    expect(report).toMatchObject({
-      rows: { accepted: 3, rejected: 1 },
+    const report = AnalysisReportSchema.parse(JSON.parse(c.out()));
+    expect(report.input.rows).toEqual({ accepted: 3, rejected: 1 });
+    expect(report.asOf).toBe('2026-02-02T00:00:00.000Z');
+    expect(report.summary).toEqual({
       customers: 2,
       orders: 3,
-      revenue: [{ amount: '35', currency: 'EUR' }],
-      period: { firstOrderAt: '2026-01-01T00:00:00.000Z', lastOrderAt: '2026-02-01T00:00:00.000Z' },
+      revenue: [{ amount: '35.00', currency: 'EUR' }],
+      averageOrderValue: '11.67',
+      repeatCustomerRate: 0.5,
+      firstOrderAt: '2026-01-01T00:00:00.000Z',
+      lastOrderAt: '2026-02-01T00:00:00.000Z',
     });
     expect(c.err()).toBe('line 4: amount: must be a finite decimal amount (a number or a decimal string)\n');
     expect(await readFile(join(out, 'rejects.csv'), 'utf8')).toBe(
-      'line,reason\n4,"amount: must be a finite decimal amount (a number or a decimal string)"\n',
+      'line,reason\n4,amount: must be a finite decimal amount (a number or a decimal string)\n',
     );
     expect(JSON.parse(await readFile(join(out, 'report.json'), 'utf8'))).toEqual(report);
   });
@@ -75,7 +79,7 @@ describe('crmkit run', () => {
     const { file } = await csv('customer_id,date,amount\nc1,2026-01-01,x\nc1,2026-01-02,1\n');
     const c = capture();
     expect(await run(['analyze', file, '--strict'], c.io)).toBe(EXIT.ERROR);
-    expect(c.err()).toMatch(/line 2 rejected and --strict is set; nothing analysed/);
+    expect(c.err()).toMatch(/line 2 rejected and --strict is set; nothing imported/);
     expect(c.out()).toBe('');
   });
 });
@@ -96,14 +100,12 @@ describe('crmkit generate', () => {
     expect(again.out()).toBe(text);
     const analysis = capture();
     expect(await run(['analyze', file, '--json'], analysis.io)).toBe(EXIT.OK);
-    const report = JSON.parse(analysis.out());
-    expect(report.rows).toEqual({ accepted: lines.length - 1, rejected: 0 });
+    const report = AnalysisReportSchema.parse(JSON.parse(analysis.out()));
+    expect(report.input.rows).toEqual({ accepted: lines.length - 1, rejected: 0 });
     const revenue = lines
       .slice(1)
       .reduce((sum, line) => sum + Math.round(Number(line.split(',')[3]) * 100), 0);
-    expect(report.revenue).toEqual([
-      { amount: (revenue / 100).toFixed(2).replace(/\.?0+$/, ''), currency: 'EUR' },
-    ]);
+    expect(report.summary.revenue).toEqual([{ amount: (revenue / 100).toFixed(2), currency: 'EUR' }]);
   });
 
   it('rejects a bad customer count in one line', async () => {
@@ -118,9 +120,11 @@ describe('the bundled sample data', () => {
     const c = capture();
     const file = join(import.meta.dirname, '../../../examples/data/orders.csv');
     expect(await run(['analyze', file, '--json'], c.io)).toBe(EXIT.OK);
-    expect(JSON.parse(c.out())).toMatchObject({
-      rows: { accepted: 17_579, rejected: 0 },
+    const report = AnalysisReportSchema.parse(JSON.parse(c.out()));
+    expect(report.input.rows).toEqual({ accepted: 17_579, rejected: 0 });
+    expect(report.summary).toMatchObject({
       customers: 4961,
+      orders: 17_579,
       revenue: [{ amount: '1069749.19', currency: 'EUR' }],
     });
   }, 60_000);

@@ -1,16 +1,27 @@
-import { mkdir, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { type Decimal, Money } from '@crmkit/core';
+import { stat } from 'node:fs/promises';
+import type { Storage } from '@crmkit/core';
+import { type AnalysisResult, analyzeStorage } from '../analysis';
 import { CliError } from '../errors';
+import { type ImportSummary, importOrdersCsv } from '../import-orders';
 import type { CliIo } from '../io';
-import { readOrdersCsv } from '../orders-csv';
+import { normaliseDate, readOrdersCsv } from '../orders-csv';
 import { createProgress } from '../progress';
+import { writeReportFiles } from '../report/files';
 import type { ParsedArgs } from '../run';
+import { openStorage, parseDbOption } from '../storage';
 import { ordersCsvOptions } from './csv-options';
 
+const DAY = 86_400_000;
+
 /**
- * Runs `crmkit analyze`: reads the orders CSV and prints the analysis, or
- * writes it to `--out`. Returns the exit code.
+ * Runs `crmkit analyze`: imports the orders CSV into the storage `--db`
+ * names (in memory by default), analyses it with {@link analyzeStorage} and
+ * prints a terminal summary, or the JSON document with `--json`, and writes
+ * the report files with `--out`. Returns the exit code: 0, or 3 when rows
+ * were rejected.
+ *
+ * `--as-of` defaults to the UTC day after the last order. With `--strict`
+ * the file is checked first and nothing is imported if any row is bad.
  *
  * @example
  * ```ts
@@ -23,62 +34,149 @@ export async function analyzeCommand(args: ParsedArgs, io: CliIo): Promise<numbe
     throw new CliError('CLI_USAGE', 'analyze needs an orders CSV file: crmkit analyze <orders.csv>');
   if (extra !== undefined) throw new CliError('CLI_USAGE', `unexpected argument ${JSON.stringify(extra)}`);
   const options = ordersCsvOptions(args);
-  const strict = args.values['strict'] === true;
+  const asOfOption = parseAsOf(args.values['as-of']);
+  const target = parseDbOption(stringOption(args, 'db'));
+  const out = stringOption(args, 'out');
+
+  if (args.values['strict'] === true) {
+    for await (const row of readOrdersCsv(file, options)) {
+      if (!row.ok) {
+        io.stderr(`line ${row.line}: ${row.reason}\n`);
+        throw new CliError('CLI_INPUT', `line ${row.line} rejected and --strict is set; nothing imported`);
+      }
+    }
+  }
+
   const size = (await stat(file).catch(() => undefined))?.size;
   const progress = createProgress(io, size === undefined ? {} : { totalBytes: size });
-  const rejects: { line: number; reason: string }[] = [];
-  const totals = new Map<string, Decimal>();
-  const customers = new Set<string>();
-  let orders = 0;
-  let first: Date | undefined;
-  let last: Date | undefined;
-  for await (const row of readOrdersCsv(file, options)) {
-    if (!row.ok) {
-      rejects.push({ line: row.line, reason: row.reason });
-      io.stderr(`line ${row.line}: ${row.reason}\n`);
-      if (strict)
-        throw new CliError('CLI_INPUT', `line ${row.line} rejected and --strict is set; nothing analysed`);
-      continue;
+  const { storage } = await openStorage(target);
+  try {
+    const imported = await importOrdersCsv(file, storage, {
+      ...options,
+      onReject: (r) => io.stderr(`line ${r.line}: ${r.reason}\n`),
+      onProgress: (rows, bytes) => progress.update(rows, bytes),
+    });
+    progress.done();
+    const { currencies, lastOrderAt } = await storedOrders(storage, imported);
+    const currency = mainCurrency(currencies);
+    if (currency === undefined || lastOrderAt === undefined) {
+      throw new CliError(
+        'CLI_INPUT',
+        `no valid orders to analyse in ${file} (${imported.rejects.length} rows rejected)`,
+      );
     }
-    const { order } = row;
-    orders++;
-    customers.add(order.customerId);
-    totals.set(
-      order.currency,
-      (totals.get(order.currency) ?? order.total.amount.times(0)).plus(order.total.amount),
-    );
-    if (first === undefined || order.placedAt < first) first = order.placedAt;
-    if (last === undefined || order.placedAt > last) last = order.placedAt;
-    progress.update(orders + rejects.length, 0);
+    const asOf = asOfOption ?? new Date(Math.floor(lastOrderAt.getTime() / DAY) * DAY + DAY);
+    const result = await analyzeStorage(storage, {
+      file,
+      asOf,
+      currency,
+      rows: { accepted: imported.acceptedRows, rejected: imported.rejects.length },
+      otherCurrencyOrders: [...currencies].reduce((n, [c, k]) => (c === currency ? n : n + k), 0),
+    });
+    if (args.values['json'] === true) io.stdout(`${JSON.stringify(result.report, null, 2)}\n`);
+    else io.stdout(formatSummary(result, imported, out));
+    if (out !== undefined) await writeReportFiles(out, result, imported.rejects);
+    return imported.rejects.length > 0 ? 3 : 0;
+  } finally {
+    progress.done();
+    await storage.close();
   }
-  progress.done();
-  const report = {
-    rows: { accepted: orders, rejected: rejects.length },
-    customers: customers.size,
-    orders,
-    revenue: [...totals].map(([currency, amount]) => Money.of(amount, currency).toJSON()),
-    period: { firstOrderAt: first?.toISOString() ?? null, lastOrderAt: last?.toISOString() ?? null },
-  };
-  if (args.values['json'] === true) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-  else {
-    io.stdout(
-      [
-        `Orders: ${orders.toLocaleString('en-US')} from ${customers.size.toLocaleString('en-US')} customers`,
-        `Revenue: ${report.revenue.map((m) => `${m.amount} ${m.currency}`).join(', ') || 'none'}`,
-        `Period: ${report.period.firstOrderAt ?? '-'} … ${report.period.lastOrderAt ?? '-'}`,
-        rejects.length > 0 ? `Rejected rows: ${rejects.length} (see stderr)` : 'Rejected rows: none',
-        '',
-      ].join('\n'),
-    );
-  }
-  if (typeof args.values['out'] === 'string') {
-    const dir = args.values['out'];
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-    await writeFile(
-      join(dir, 'rejects.csv'),
-      `line,reason\n${rejects.map((r) => `${r.line},"${r.reason.replaceAll('"', '""')}"`).join('\n')}\n`,
+}
+
+function stringOption(args: ParsedArgs, name: string): string | undefined {
+  const value = args.values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function parseAsOf(value: string | boolean | undefined): Date | undefined {
+  if (typeof value !== 'string') return undefined;
+  const text = normaliseDate(value);
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00Z`) : new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(date.getTime())) {
+    throw new CliError(
+      'CLI_USAGE',
+      `--as-of expects a date such as 2026-01-31, got ${JSON.stringify(value)}`,
     );
   }
-  return rejects.length > 0 ? 3 : 0;
+  return date;
+}
+
+/** The currency with the most orders (ties: alphabetical); the analysis is in it. */
+function mainCurrency(currencies: ReadonlyMap<string, number>): string | undefined {
+  return [...currencies].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+}
+
+/** Orders by currency and the last order date of all stored orders: a `--db` may hold earlier imports. */
+async function storedOrders(
+  storage: Storage,
+  imported: ImportSummary,
+): Promise<{ currencies: ReadonlyMap<string, number>; lastOrderAt: Date | undefined }> {
+  if ((await storage.orders.count()) === imported.orders)
+    return { currencies: imported.currencies, lastOrderAt: imported.lastOrderAt };
+  const currencies = new Map<string, number>();
+  let lastOrderAt: Date | undefined;
+  for await (const order of storage.orders.list()) {
+    currencies.set(order.currency, (currencies.get(order.currency) ?? 0) + 1);
+    lastOrderAt = order.placedAt;
+  }
+  return { currencies, lastOrderAt };
+}
+
+const integer = (n: number) => n.toLocaleString('en-US');
+const percent = (share: number) => `${(share * 100).toFixed(0)}%`;
+const amount = (text: string) =>
+  Number(text).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+function formatSummary(result: AnalysisResult, imported: ImportSummary, out: string | undefined): string {
+  const { report } = result;
+  const { summary, currency } = report;
+  const lines = [
+    `crmkit analyze ${report.input.file} — as of ${report.asOf.slice(0, 10)}, in ${currency}`,
+    `  ${integer(summary.orders)} orders from ${integer(summary.customers)} customers · revenue ${amount(summary.revenue[0]?.amount ?? '0')} ${currency}` +
+      ` · AOV ${amount(summary.averageOrderValue)} · repeat customers ${percent(summary.repeatCustomerRate)}`,
+  ];
+  if (report.input.otherCurrencyOrders > 0)
+    lines.push(`  ${integer(report.input.otherCurrencyOrders)} orders in other currencies left out`);
+  lines.push(
+    imported.rejects.length > 0
+      ? `  Rejected rows: ${integer(imported.rejects.length)} (listed on stderr${out ? ` and in ${out}/rejects.csv` : ''})`
+      : '  Rejected rows: none',
+    '',
+    table(
+      ['RFM segment', 'customers', 'share', `revenue ${currency}`],
+      [...report.rfm.segments]
+        .sort((a, b) => b.customers - a.customers)
+        .map((s) => [s.name, integer(s.customers), percent(s.share), amount(s.revenue)]),
+    ),
+    '',
+    table(
+      ['Value tier', 'customers', 'share', `revenue ${currency}`],
+      report.tiers.map((t) => [t.name, integer(t.customers), percent(t.share), amount(t.revenue)]),
+    ),
+    '',
+  );
+  const { clv } = report;
+  if (clv.purchaseModel && clv.spendModel) {
+    const params = (p: Record<string, number>) =>
+      Object.entries(p)
+        .map(([k, v]) => `${k}=${v.toPrecision(4)}`)
+        .join(' ');
+    lines.push(
+      `CLV, next ${clv.horizonMonths} months (BG/NBD ${params(clv.purchaseModel.params)}; Gamma-Gamma ${params(clv.spendModel.params)}):`,
+      `  total ${amount(clv.total)} ${currency}, ${amount(String(Number(clv.total) / Math.max(summary.customers, 1)))} per customer`,
+    );
+  } else lines.push(`CLV: ${clv.note ?? 'not estimated'}`);
+  lines.push(
+    `Churn: ${report.churn.levels.map((l) => `${l.level} ${integer(l.customers)} (${percent(l.share)})`).join(' · ')}`,
+    `Top 20% of customers bring ${percent(report.pareto.top20Share)} of revenue`,
+  );
+  if (out !== undefined) lines.push('', `Report written to ${out}/report.html (and report.json, CSV tables)`);
+  return `${lines.join('\n')}\n`;
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')}`;
+  return [line(header), ...rows.map(line)].join('\n');
 }

@@ -97,7 +97,7 @@ export function heatmap(
       const x = left + c * cell;
       parts.push(
         `<g class="cell"><rect x="${x}" y="${y}" width="${cell - 2}" height="${cell - 2}" fill="${scaleColour(t)}"><title>${escapeHtml(`${label} × ${columnLabel}: ${format(value)}`)}</title></rect>` +
-          `<text x="${x + cell / 2 - 1}" y="${y + cell / 2 + 4}" text-anchor="middle" fill="${t > 0.55 ? '#fff' : '#1d2733'}" font-size="11">${escapeHtml(format(value))}</text></g>`,
+          `<text x="${x + cell / 2 - 1}" y="${y + cell / 2 + 4}" text-anchor="middle" font-size="11" style="fill:${t > 0.55 ? '#fff' : '#1d2733'}">${escapeHtml(format(value))}</text></g>`,
       );
     });
   });
