@@ -131,3 +131,32 @@ describe('2F1(a, b; c; z) near z = 1', () => {
     }
   });
 });
+
+describe("2F1 through Euler's transformation", () => {
+  it('agrees with the direct series on the BG/NBD expectation term 2F1(r + x, b + x; a + b + x − 1; z)', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.05, max: 5, noNaN: true }),
+        fc.double({ min: 0.05, max: 5, noNaN: true }),
+        fc.double({ min: 0.5, max: 20, noNaN: true }),
+        fc.integer({ min: 0, max: 120 }),
+        fc.double({ min: 0.01, max: 0.95, noNaN: true }),
+        (r, a, b, x, z) => {
+          fc.pre(Math.abs(a - 1) > 0.01);
+          const direct = hyp2f1Series(r + x, b + x, a + b + x - 1, z);
+          const viaEuler = hyp2f1(r + x, b + x, a + b + x - 1, z);
+          expect(viaEuler.sign).toBe(direct.sign);
+          expect(Math.abs(viaEuler.logAbs - direct.logAbs)).toBeLessThanOrEqual(
+            1e-10 * Math.max(1, Math.abs(direct.logAbs)),
+          );
+        },
+      ),
+      { numRuns: 300, seed: 20261123 },
+    );
+  });
+
+  it('matches a closed form: 2F1(a, b; b; z) = (1 − z)^−a with a large a', () => {
+    // c − b = 0 makes the transformed series terminate after its first term.
+    expect(hyp2f1(80.5, 3, 3, 0.9).logAbs).toBeCloseTo(-80.5 * Math.log(0.1), 10);
+  });
+});

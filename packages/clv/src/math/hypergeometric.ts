@@ -227,7 +227,8 @@ function gammaRatio(c: number, p: number, q: number, u: number): Signed {
 
 /**
  * 2F1(a, b; c; z) for 0 ≤ z < 1, a, b > 0 and c > −1 (c ≠ 0), as
- * `sign · exp(logAbs)`. Near z = 1, where the Gauss series needs about
+ * `sign · exp(logAbs)`. When c − a and c − b are smaller than a and b it sums
+ * the series of Euler's transformation instead. Near z = 1, where the Gauss series needs about
  * max(a, b)/(1 − z) terms, it switches to the connection formula in 1 − z
  * (Abramowitz & Stegun 15.3.6), whose two series converge fast there; when
  * c − a − b is an integer (the formula's removable singularity) it averages
@@ -235,9 +236,24 @@ function gammaRatio(c: number, p: number, q: number, u: number): Signed {
  */
 export function hyp2f1(a: number, b: number, c: number, z: number): { logAbs: number; sign: number } {
   const w = 1 - z;
-  const size = Math.max(a, b);
+  // Euler's transformation 2F1(a, b; c; z) = (1 − z)^(c−a−b) 2F1(c − a, c − b; c; z) can swap large
+  // a, b for small c − a, c − b — the BG/NBD case, where c = a + b − r + … — and its series then needs
+  // a few hundred terms where the direct one needs tens of thousands. The terms first grow by about
+  // |pq/c| each, so the pair with the smaller |pq/c| converges sooner.
+  const euler = Math.abs(((c - a) * (c - b)) / c) < Math.abs((a * b) / c);
+  const p = euler ? c - a : a;
+  const q = euler ? c - b : b;
+  // About max(|p|, |q|)/(1 − z) terms, fewer when one of p, q nearly cancels c (a BG/NBD fit with a
+  // huge b): the terms then grow like those of 1F0(p; z).
+  const size = Math.min(
+    Math.max(Math.abs(p), Math.abs(q)),
+    Math.abs((p * q) / c) + Math.min(Math.abs(p), Math.abs(q)),
+  );
   const directCost = (size + 50) / w;
-  if (z <= 0.5 || directCost < 20_000) return hyp2f1Series(a, b, c, z);
+  if (z <= 0.5 || directCost < 20_000) {
+    const series = hyp2f1Series(p, q, c, z);
+    return euler ? { logAbs: series.logAbs + (c - a - b) * Math.log1p(-z), sign: series.sign } : series;
+  }
   const gap = c - a - b;
   if (Math.abs(gap - Math.round(gap)) < 1e-7) {
     const low = hyp2f1(a, b, c - 1e-6, z);
