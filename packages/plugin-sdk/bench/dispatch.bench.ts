@@ -3,6 +3,7 @@ import { createManualClock, sequentialIds } from '@crmkit/core';
 import { bench, describe } from 'vitest';
 import { z } from 'zod';
 import { type Crm, createCrm, definePlugin } from '../src/index';
+import { SDK_RANGE } from '../test/fixtures';
 
 declare module '@crmkit/core' {
   interface DomainEventMap {
@@ -21,7 +22,7 @@ let received = 0;
 const sink = definePlugin({
   name: 'sink',
   version: '1.0.0',
-  sdk: '^0.1.0',
+  sdk: SDK_RANGE,
   configSchema: z.number().int(),
   setup(ctx) {
     ctx.on('bench.ping', () => {

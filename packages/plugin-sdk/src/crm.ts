@@ -13,14 +13,17 @@ import type {
   Storage,
   WriteOptions,
 } from '@crmkit/core';
+import type { ActorInput, ProtectedStorage } from '@crmkit/privacy';
 import type { Explanation } from '@crmkit/rules';
 import { z } from 'zod';
 import { type AccessPolicy, grantDeclared } from './capabilities';
+import type { ClvQueries } from './clv';
 import type { ContributionRegistry } from './contributions';
 import { type DeadLetter, type DeliveryStatus, RetryPolicySchema, type Scheduler } from './delivery';
 import type { CustomerStats } from './facts';
 import type { Logger } from './logger';
 import type { AnyPlugin, AnyPluginInstance, EmitOptions, PluginApi } from './plugin';
+import { grantDeclaredWithoutPii, type PrivacyOptions, PrivacyOptionsSchema } from './privacy';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const isFunction = (v: unknown) => typeof v === 'function';
@@ -31,10 +34,17 @@ const isFunction = (v: unknown) => typeof v === 'function';
  *
  * - `clock` (required) — where the host and plugins get the time
  * - `plugins` — configured plugins, e.g. `[loyaltyPlugin(config)]`
- * - `storage` — the storage ports (default: `createMemoryStorage()`)
+ * - `storage` — the storage ports (default: `createMemoryStorage()`); a
+ *   storage from `@crmkit/privacy`'s `createProtectedStorage` switches on
+ *   access control: sensitive fields are encrypted before they reach the
+ *   adapter, never enter the outbox, facade calls are checked against the
+ *   caller's roles (`crm.as(actor)`) and plugins get PII only with
+ *   `customers:pii` declared and explicitly granted
+ * - `privacy` — {@link PrivacyOptions} (with a protected storage only)
  * - `logger` — a {@link Logger} (default: silent)
  * - `ids` — event id generator (default: random UUIDs)
- * - `accessPolicy` — who gets which capability (default: {@link grantDeclared})
+ * - `accessPolicy` — who gets which capability (default: {@link grantDeclared};
+ *   with a protected storage, {@link grantDeclaredWithoutPii})
  * - `retry` — a {@link RetryPolicy} (defaults: 5 attempts, 1 s doubling, at most 1 h)
  * - `scheduler` — wakes the host for retries (default: none; call `tick()`)
  * - `delivery` — `'inline'` (default: every write resolves after its event
@@ -78,6 +88,7 @@ export const CrmOptionsSchema = z
         'must be an AccessPolicy (an object with decide())',
       )
       .optional(),
+    privacy: PrivacyOptionsSchema.optional(),
     retry: RetryPolicySchema.optional(),
     scheduler: z
       .custom<Scheduler>((v) => isObject(v) && isFunction(v.schedule), 'must be a Scheduler')
@@ -154,23 +165,20 @@ export interface DeadLetters {
 }
 
 /**
- * The facade an app uses (see {@link createCrm}).
+ * What an app does on behalf of someone: record customers, orders, refunds
+ * and interactions, and read customers, their facts, segments and CLV. The
+ * {@link Crm} facade does it as the host's own actor; `crm.as(actor)` does
+ * it as a user or service under privacy, where every call is checked
+ * against the actor's roles and a denial throws `@crmkit/privacy`'s
+ * `AccessDeniedError` after it was written to the audit trail.
  *
  * @example
  * ```ts
- * await crm.recordOrder({ id: 'o1', customerId: 'c1', placedAt: '2026-03-01', currency: 'EUR',
- *   lines: [{ sku: 'tea', quantity: 2, unitPrice: '4.50' }] });
+ * const agent: CrmActions = crm.as({ id: 'agent-7', roles: ['support'], purpose: 'ticket 981' });
+ * (await agent.getCustomer('c1'))?.email; // 'a***@example.com'
  * ```
  */
-export interface Crm {
-  /** The storage the host writes to. */
-  readonly storage: Storage;
-  /** The host's clock. */
-  readonly clock: Clock;
-  /** What plugins contributed. */
-  readonly contributions: ContributionRegistry;
-  /** Events plugins gave up on. */
-  readonly deadLetters: DeadLetters;
+export interface CrmActions {
   /** Creates a customer (`customer.created`) or replaces it (`customer.updated`). */
   recordCustomer(input: CustomerInput, options?: WriteOptions): Promise<Customer>;
   /** Stores a new order (`order.placed`). */
@@ -181,6 +189,42 @@ export interface Crm {
   setOrderStatus(orderId: string, status: Order['status']): Promise<Order>;
   /** Stores an interaction (`interaction.recorded`). */
   recordInteraction(input: InteractionInput, options?: WriteOptions): Promise<Interaction>;
+  /** A customer as this actor may see them (sensitive fields plain, masked or withheld under privacy). */
+  getCustomer(customerId: string): Promise<Customer | undefined>;
+  /** The segments (contributed by plugins) a customer is in. */
+  segmentsOf(customerId: string, options?: { explain?: boolean }): Promise<SegmentMembership[]>;
+  /** A customer's order facts now: counts, first/last order, historical value (`netSpent`). */
+  statsOf(customerId: string): Promise<CustomerStats>;
+  /** Customer lifetime value: fit the models, score a customer. */
+  readonly clv: ClvQueries;
+}
+
+/**
+ * The facade an app uses (see {@link createCrm}).
+ *
+ * @example
+ * ```ts
+ * await crm.recordOrder({ id: 'o1', customerId: 'c1', placedAt: '2026-03-01', currency: 'EUR',
+ *   lines: [{ sku: 'tea', quantity: 2, unitPrice: '4.50' }] });
+ * ```
+ */
+export interface Crm extends CrmActions {
+  /** The storage the host writes to (the protected storage, under privacy). */
+  readonly storage: Storage;
+  /** The protected storage, when the host runs with privacy (subject rights, consent, audit, rotation). */
+  readonly privacy: ProtectedStorage | undefined;
+  /** The host's clock. */
+  readonly clock: Clock;
+  /** What plugins contributed. */
+  readonly contributions: ContributionRegistry;
+  /** Events plugins gave up on. */
+  readonly deadLetters: DeadLetters;
+  /**
+   * The same facade acting as `actor` (a `@crmkit/privacy` actor: id, roles,
+   * purpose). Needs a protected storage: without one it throws `CrmError`
+   * with code `PRIVACY_NOT_CONFIGURED`; an invalid actor throws `ValidationError`.
+   */
+  as(actor: ActorInput): CrmActions;
   /** Publishes an app-defined domain event. */
   emit<K extends DomainEventType>(
     type: K,
@@ -189,10 +233,6 @@ export interface Crm {
   ): Promise<DomainEvent<K>>;
   /** Listens to committed events of a type (or `'*'`); returns the unsubscribe function. */
   on<K extends DomainEventType>(type: K | '*', listener: EventListener<K>): () => void;
-  /** The segments (contributed by plugins) a customer is in. */
-  segmentsOf(customerId: string, options?: { explain?: boolean }): Promise<SegmentMembership[]>;
-  /** A customer's order facts now: counts, first/last order, historical value (`netSpent`). */
-  statsOf(customerId: string): Promise<CustomerStats>;
   /** The API a registered plugin's `setup` returned. */
   api<P extends AnyPlugin>(plugin: P): PluginApi<P>;
   /** Runs due scheduled jobs, then due retries and pending events. */

@@ -6,6 +6,7 @@ import {
   type DomainEvent,
   type DomainEventMap,
   type DomainEventType,
+  type Interaction,
   isCrmError,
   NotFoundError,
   type Order,
@@ -16,13 +17,16 @@ import {
   ValidationError,
   type WriteOptions,
 } from '@crmkit/core';
+import { isProtectedStorage, type ProtectedStorage } from '@crmkit/privacy';
 import { type CompiledCondition, compile } from '@crmkit/rules';
 import { z } from 'zod';
 import { type Capability, grantDeclared, redactCustomer } from './capabilities';
+import { customerValue, fitClv } from './clv';
 import { encodePayload } from './codec';
 import { builtInContributionKinds, type Contribution, type ContributionKind } from './contributions';
 import {
   type Crm,
+  type CrmActions,
   type CrmOptions,
   CrmOptionsSchema,
   type EventListener,
@@ -49,6 +53,13 @@ import type {
   PluginCustomer,
   RecordReader,
 } from './plugin';
+import {
+  grantDeclaredWithoutPii,
+  revealCustomer,
+  revealInteraction,
+  withholdCustomer,
+  withholdInteraction,
+} from './privacy';
 import { type Registered, register } from './registration';
 
 const SCHEDULES = 'crmkit.schedules';
@@ -85,7 +96,17 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
   const { clock } = opts;
   const logger = opts.logger ?? silentLogger;
   const ids = opts.ids ?? (() => globalThis.crypto.randomUUID());
-  const policy = opts.accessPolicy ?? grantDeclared;
+  const privacy: ProtectedStorage | undefined = isProtectedStorage(storage) ? storage : undefined;
+  if (opts.privacy !== undefined && privacy === undefined) {
+    throw new ValidationError('crm options', [
+      {
+        path: ['privacy'],
+        message: 'needs a storage from createProtectedStorage (@crmkit/privacy)',
+        code: 'custom',
+      },
+    ]);
+  }
+  const policy = opts.accessPolicy ?? (privacy ? grantDeclaredWithoutPii : grantDeclared);
   const retry = opts.retry ?? RetryPolicySchema.parse({});
   const kinds: Record<string, z.ZodType> = { ...builtInContributionKinds, ...opts.contributionKinds };
   const contributions = new Map<string, Contribution[]>();
@@ -96,6 +117,59 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
   const registered = register(opts.plugins, policy, logger);
   const byName = new Map(registered.map((r) => [r.name, r]));
 
+  // Under privacy every plugin acts as `plugin:<name>`: its roles give field access, and it sees
+  // sensitive fields plain only with customers:pii declared and granted (pii.read).
+  const pluginRoles = opts.privacy?.pluginRoles ?? {};
+  const unknownPlugins = Object.keys(pluginRoles).filter((name) => !byName.has(name));
+  if (unknownPlugins.length > 0) {
+    throw new ValidationError(
+      'crm options',
+      unknownPlugins.map((name) => ({
+        path: ['privacy', 'pluginRoles', name],
+        message: 'is not a registered plugin',
+        code: 'custom',
+      })),
+    );
+  }
+  const views = new Map<string, { view: ProtectedStorage; seesSensitive: boolean }>();
+  if (privacy) {
+    for (const r of registered) {
+      const declared = r.plugin.definition.capabilities?.includes('customers:pii') ?? false;
+      const view = privacy.withAccess({
+        id: `plugin:${r.name}`,
+        kind: 'plugin',
+        roles: [...(pluginRoles[r.name] ?? ['plugin'])],
+        declared: declared ? ['pii.read'] : [],
+        granted: r.granted.has('customers:pii') ? ['pii.read'] : [],
+      });
+      const can = (cls: 'public' | 'sensitive') =>
+        privacy.guard.fieldPermission(view.actor, cls).read !== 'none';
+      views.set(r.name, { view, seesSensitive: can('public') && can('sensitive') });
+      for (const [capability, reason] of r.refused) {
+        await view.recordDenial('plugin.capability', `${capability} not granted: ${reason}`);
+      }
+    }
+  }
+
+  /** Under privacy, what the outbox and app listeners get: no sensitive field, no sensitive text. */
+  const scrub = (type: string, data: unknown): unknown => {
+    if (privacy === undefined) return data;
+    const { classification } = privacy;
+    if (type === 'customer.created' || type === 'customer.updated') {
+      const d = data as { customer: Customer; previous?: Customer };
+      return {
+        ...d,
+        customer: withholdCustomer(d.customer, classification),
+        ...(d.previous ? { previous: withholdCustomer(d.previous, classification) } : {}),
+      };
+    }
+    if (type === 'interaction.recorded') {
+      const d = data as { interaction: Interaction };
+      return { ...d, interaction: withholdInteraction(d.interaction, classification) };
+    }
+    return data;
+  };
+
   const publish = async <K extends DomainEventType>(
     target: Storage,
     type: K,
@@ -103,6 +177,7 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     customerId: string | undefined,
     idempotencyKey: string | undefined,
   ): Promise<{ event: DomainEvent<K>; fresh: boolean }> => {
+    data = scrub(type, data) as DomainEventMap[K];
     const event = createDomainEvent(type, data, {
       clock,
       ids,
@@ -144,8 +219,8 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     name: r.name,
     handles: (type) => r.handlers.has(type),
     async deliver(event, meta) {
-      let view: DomainEvent = event;
-      if (event.type === 'customer.created' || event.type === 'customer.updated') {
+      let view: DomainEvent = privacy ? await privateView(r, event) : event;
+      if (!privacy && (event.type === 'customer.created' || event.type === 'customer.updated')) {
         if (r.granted.has('customers:pii')) {
           policy.record?.({
             plugin: r.name,
@@ -222,14 +297,57 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     nextRuns.set(job, next);
   }
 
-  function gate(r: Registered, capability: Capability, operation: string, target?: string) {
+  /** An event as one plugin may see it under privacy: sensitive fields read through its own view. */
+  async function privateView(r: Registered, event: DomainEvent): Promise<DomainEvent> {
+    const entry = views.get(r.name);
+    if (privacy === undefined || entry === undefined || !entry.seesSensitive) return event;
+    const { classification } = privacy;
+    if (event.type === 'customer.created' || event.type === 'customer.updated') {
+      const data = event.data as { customer: Customer; previous?: Customer };
+      const seen = await entry.view.customers.get(data.customer.id);
+      if (seen === undefined) return event;
+      recordPii(r, `deliver ${event.type}`, event.id);
+      return {
+        ...event,
+        data: { ...data, customer: revealCustomer(data.customer, seen.value, classification) },
+      } as DomainEvent;
+    }
+    if (event.type === 'interaction.recorded') {
+      const data = event.data as { interaction: Interaction };
+      const seen = await entry.view.interactions.get(data.interaction.id);
+      if (seen === undefined) return event;
+      recordPii(r, `deliver ${event.type}`, event.id);
+      return {
+        ...event,
+        data: { ...data, interaction: revealInteraction(data.interaction, seen.value, classification) },
+      } as DomainEvent;
+    }
+    return event;
+  }
+
+  function recordPii(r: Registered, operation: string, target: string) {
+    if (!r.granted.has('customers:pii')) return;
+    policy.record?.({ plugin: r.name, capability: 'customers:pii', operation, target, at: clock.now() });
+  }
+
+  async function gate(
+    r: Registered,
+    capability: Capability,
+    operation: string,
+    target?: string,
+    customerId?: string,
+  ) {
     if (!r.granted.has(capability)) {
       const declared = r.plugin.definition.capabilities?.includes(capability) ?? false;
-      throw new CapabilityDeniedError(
-        r.name,
-        capability,
-        declared ? 'the host did not grant it' : 'the plugin did not declare it',
-      );
+      const reason = declared ? 'the host did not grant it' : 'the plugin did not declare it';
+      await views
+        .get(r.name)
+        ?.view.recordDenial(
+          operation,
+          `needs capability ${capability}: ${reason}`,
+          customerId === undefined ? {} : { customerId },
+        );
+      throw new CapabilityDeniedError(r.name, capability, reason);
     }
     policy.record?.({
       plugin: r.name,
@@ -249,27 +367,23 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
   ): RecordReader<T, Q> {
     return {
       async get(id) {
-        gate(r, capability, `${what}.get`, id);
+        await gate(r, capability, `${what}.get`, id, what === 'customers' ? id : undefined);
         const found = await repo.get(id);
         return found === undefined ? undefined : view(found.value);
       },
       async *list(query) {
-        gate(r, capability, `${what}.list`);
+        await gate(r, capability, `${what}.list`);
         for await (const value of repo.list(query)) yield view(value);
       },
     };
   }
 
   function context(r: Registered): PluginContext<unknown> {
+    // Under privacy the plugin's own view decrypts, masks or withholds (and audits); without, PII is cut here.
+    const privateRepos = views.get(r.name)?.view;
     const customerView = (c: PluginCustomer): PluginCustomer => {
-      if (!r.granted.has('customers:pii')) return redactCustomer(c as Customer);
-      policy.record?.({
-        plugin: r.name,
-        capability: 'customers:pii',
-        operation: 'customers.read',
-        target: c.id,
-        at: clock.now(),
-      });
+      if (!privateRepos && !r.granted.has('customers:pii')) return redactCustomer(c as Customer);
+      recordPii(r, 'customers.read', c.id);
       return c;
     };
     return Object.freeze({
@@ -284,11 +398,11 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
         r,
         'customers:read',
         'customers',
-        storage.customers,
+        (privateRepos ?? storage).customers,
         customerView,
       ),
       orders: reader(r, 'orders:read', 'orders', storage.orders),
-      interactions: reader(r, 'interactions:read', 'interactions', storage.interactions),
+      interactions: reader(r, 'interactions:read', 'interactions', (privateRepos ?? storage).interactions),
       on(type: string, handler: EventHandler<DomainEventType>) {
         if (!setupPhase.open)
           throw new ValidationError('plugin hook', [
@@ -305,7 +419,7 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
       },
       async emit(type: DomainEventType, data: unknown, options: EmitOptions = {}) {
         ensureOpen();
-        gate(r, 'events:emit', 'events.emit', type);
+        await gate(r, 'events:emit', 'events.emit', type);
         const key =
           options.idempotencyKey !== undefined
             ? `${r.name}:${options.idempotencyKey}`
@@ -411,10 +525,13 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     const orders: Order[] = [];
     for await (const order of storage.orders.list({ customerId })) orders.push(order);
     const now = clock.now();
-    return { customer: customer.value, stats: customerStats(orders, now), now };
+    // Under privacy, segment conditions see no sensitive field, whoever asks.
+    const seen = privacy ? withholdCustomer(customer.value, privacy.classification) : customer.value;
+    return { customer: seen, stats: customerStats(orders, now), now };
   }
 
   const record = async <T>(
+    target: Storage,
     write: (
       tx: Storage,
     ) => Promise<{ value: T; events: { type: DomainEventType; data: unknown; customerId: string }[] }>,
@@ -422,7 +539,7 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
   ): Promise<T> => {
     ensureOpen();
     const published: DomainEvent[] = [];
-    const result = await storage.withTransaction(async (tx) => {
+    const result = await target.withTransaction(async (tx) => {
       const out = await write(tx);
       for (const [i, e] of out.events.entries()) {
         const { event, fresh } = await publish(
@@ -441,8 +558,205 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     return result;
   };
 
+  /**
+   * The actor-scoped operations over `target`: the host's storage, or a protected view acting as a
+   * caller (`guard`), which checks customer fields itself and, here, `internal` access for order
+   * writes and for facts, segments and CLV.
+   */
+  function actions(target: Storage, guard: ProtectedStorage | undefined): CrmActions {
+    const authorize = async (access: 'read' | 'write', action: string, customerId?: unknown) => {
+      await guard?.authorizeFields('internal', access, {
+        action,
+        ...(typeof customerId === 'string' && customerId !== '' ? { customerId } : {}),
+      });
+    };
+    return {
+      async recordCustomer(input, options = {}) {
+        const parsed = parseCustomer(input);
+        return record(
+          target,
+          async (tx) => {
+            const existing = await tx.customers.get(parsed.id);
+            if (existing) {
+              const updated = await tx.customers.update(parsed.id, input, {
+                ...options,
+                expectedVersion: existing.version,
+              });
+              return {
+                value: updated.value,
+                events: [
+                  {
+                    type: 'customer.updated',
+                    data: { customer: updated.value, previous: existing.value },
+                    customerId: parsed.id,
+                  },
+                ],
+              };
+            }
+            const created = await tx.customers.create(input, options);
+            return {
+              value: created.value,
+              events:
+                created.version === 1
+                  ? [{ type: 'customer.created', data: { customer: created.value }, customerId: parsed.id }]
+                  : [],
+            };
+          },
+          keyOf('customer', options),
+        );
+      },
+      async recordOrder(input, options = {}) {
+        await authorize('write', 'order.create', (input as { customerId?: unknown } | undefined)?.customerId);
+        return record(
+          target,
+          async (tx) => {
+            const { value } = await tx.orders.create(input, options);
+            return {
+              value,
+              events: [{ type: 'order.placed', data: { order: value }, customerId: value.customerId }],
+            };
+          },
+          keyOf('order', options),
+        );
+      },
+      async recordRefund(orderId, refund, options = {}) {
+        await authorize('write', 'order.refund');
+        return record(
+          target,
+          async (tx) => {
+            const current = await tx.orders.get(orderId);
+            if (!current) throw new NotFoundError('order', orderId);
+            const index = current.value.refunds.length;
+            let updated: Order;
+            try {
+              updated = (
+                await tx.orders.update(
+                  orderId,
+                  { ...current.value, refunds: [...current.value.refunds, refund] } as OrderInput,
+                  {
+                    ...options,
+                    expectedVersion: current.version,
+                  },
+                )
+              ).value;
+            } catch (error) {
+              throw refundError(error, index);
+            }
+            const added = updated.refunds[index];
+            return {
+              value: updated,
+              events: added
+                ? [
+                    {
+                      type: 'order.refunded',
+                      data: { order: updated, refund: added },
+                      customerId: updated.customerId,
+                    },
+                  ]
+                : [],
+            };
+          },
+          keyOf('refund', options),
+        );
+      },
+      async setOrderStatus(orderId, status) {
+        const parsedStatus = parseWith(StatusSchema, 'order status', { status }).status;
+        await authorize('write', 'order.status');
+        return record(
+          target,
+          async (tx) => {
+            const current = await tx.orders.get(orderId);
+            if (!current) throw new NotFoundError('order', orderId);
+            if (current.value.status === parsedStatus) return { value: current.value, events: [] };
+            const { value } = await tx.orders.update(
+              orderId,
+              { ...current.value, status: parsedStatus } as OrderInput,
+              {
+                expectedVersion: current.version,
+              },
+            );
+            return {
+              value,
+              events: [
+                parsedStatus === 'cancelled'
+                  ? { type: 'order.cancelled', data: { order: value }, customerId: value.customerId }
+                  : {
+                      type: 'order.updated',
+                      data: { order: value, previous: current.value },
+                      customerId: value.customerId,
+                    },
+              ],
+            };
+          },
+          undefined,
+        );
+      },
+      async recordInteraction(input, options = {}) {
+        await authorize(
+          'write',
+          'interaction.create',
+          (input as { customerId?: unknown } | undefined)?.customerId,
+        );
+        return record(
+          target,
+          async (tx) => {
+            const { value } = await tx.interactions.create(input, options);
+            return {
+              value,
+              events: [
+                { type: 'interaction.recorded', data: { interaction: value }, customerId: value.customerId },
+              ],
+            };
+          },
+          keyOf('interaction', options),
+        );
+      },
+      async getCustomer(customerId) {
+        checkId(customerId);
+        return (await target.customers.get(customerId))?.value;
+      },
+      async statsOf(customerId) {
+        checkId(customerId);
+        await authorize('read', 'customer.stats', customerId);
+        return (await factsOf(customerId)).stats;
+      },
+      async segmentsOf(customerId, options = {}) {
+        checkId(customerId);
+        await authorize('read', 'customer.segments', customerId);
+        const facts = await factsOf(customerId);
+        const out: SegmentMembership[] = [];
+        for (const { c, test } of compiledSegments) {
+          if (!test.test(facts)) continue;
+          out.push({
+            id: c.value.id,
+            name: c.value.name,
+            plugin: c.plugin,
+            ...(options.explain ? { explanation: test.explain(facts) } : {}),
+          });
+        }
+        return out;
+      },
+      clv: {
+        async fit(options) {
+          ensureOpen();
+          await authorize('read', 'clv.fit');
+          return fitClv(storage.orders.list({ orderBy: 'customer' }), options, clock.now());
+        },
+        async forCustomer(customerId, models, options) {
+          ensureOpen();
+          checkId(customerId);
+          await authorize('read', 'clv.customer', customerId);
+          if (!(await storage.customers.get(customerId))) throw new NotFoundError('customer', customerId);
+          return customerValue(customerId, storage.orders.list({ customerId }), models, options, clock.now());
+        },
+      },
+    };
+  }
+
   crm = {
+    ...actions(storage, privacy),
     storage,
+    privacy,
     clock,
     contributions: {
       list: <K extends ContributionKind>(kind: K) =>
@@ -466,129 +780,15 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
       },
       discard: (id) => dispatcher.discard(id),
     },
-    async recordCustomer(input, options = {}) {
-      const parsed = parseCustomer(input);
-      return record(
-        async (tx) => {
-          const existing = await tx.customers.get(parsed.id);
-          if (existing) {
-            const updated = await tx.customers.update(parsed.id, input, {
-              ...options,
-              expectedVersion: existing.version,
-            });
-            return {
-              value: updated.value,
-              events: [
-                {
-                  type: 'customer.updated',
-                  data: { customer: updated.value, previous: existing.value },
-                  customerId: parsed.id,
-                },
-              ],
-            };
-          }
-          const created = await tx.customers.create(input, options);
-          return {
-            value: created.value,
-            events:
-              created.version === 1
-                ? [{ type: 'customer.created', data: { customer: created.value }, customerId: parsed.id }]
-                : [],
-          };
-        },
-        keyOf('customer', options),
-      );
-    },
-    recordOrder(input, options = {}) {
-      return record(
-        async (tx) => {
-          const { value } = await tx.orders.create(input, options);
-          return {
-            value,
-            events: [{ type: 'order.placed', data: { order: value }, customerId: value.customerId }],
-          };
-        },
-        keyOf('order', options),
-      );
-    },
-    recordRefund(orderId, refund, options = {}) {
-      return record(
-        async (tx) => {
-          const current = await tx.orders.get(orderId);
-          if (!current) throw new NotFoundError('order', orderId);
-          const index = current.value.refunds.length;
-          let updated: Order;
-          try {
-            updated = (
-              await tx.orders.update(
-                orderId,
-                { ...current.value, refunds: [...current.value.refunds, refund] } as OrderInput,
-                {
-                  ...options,
-                  expectedVersion: current.version,
-                },
-              )
-            ).value;
-          } catch (error) {
-            throw refundError(error, index);
-          }
-          const added = updated.refunds[index];
-          return {
-            value: updated,
-            events: added
-              ? [
-                  {
-                    type: 'order.refunded',
-                    data: { order: updated, refund: added },
-                    customerId: updated.customerId,
-                  },
-                ]
-              : [],
-          };
-        },
-        keyOf('refund', options),
-      );
-    },
-    async setOrderStatus(orderId, status) {
-      const parsedStatus = parseWith(StatusSchema, 'order status', { status }).status;
-      return record(async (tx) => {
-        const current = await tx.orders.get(orderId);
-        if (!current) throw new NotFoundError('order', orderId);
-        if (current.value.status === parsedStatus) return { value: current.value, events: [] };
-        const { value } = await tx.orders.update(
-          orderId,
-          { ...current.value, status: parsedStatus } as OrderInput,
-          {
-            expectedVersion: current.version,
-          },
+    as(actor) {
+      if (privacy === undefined) {
+        throw new CrmError(
+          'PRIVACY_NOT_CONFIGURED',
+          'crm.as(actor) needs a storage from createProtectedStorage (@crmkit/privacy)',
         );
-        return {
-          value,
-          events: [
-            parsedStatus === 'cancelled'
-              ? { type: 'order.cancelled', data: { order: value }, customerId: value.customerId }
-              : {
-                  type: 'order.updated',
-                  data: { order: value, previous: current.value },
-                  customerId: value.customerId,
-                },
-          ],
-        };
-      }, undefined);
-    },
-    recordInteraction(input, options = {}) {
-      return record(
-        async (tx) => {
-          const { value } = await tx.interactions.create(input, options);
-          return {
-            value,
-            events: [
-              { type: 'interaction.recorded', data: { interaction: value }, customerId: value.customerId },
-            ],
-          };
-        },
-        keyOf('interaction', options),
-      );
+      }
+      const view = privacy.withAccess(actor);
+      return actions(view, view);
     },
     async emit(type, data, options = {}) {
       ensureOpen();
@@ -612,23 +812,6 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
       set.add(listener as EventListener<DomainEventType>);
       listeners.set(type, set);
       return () => void set.delete(listener as EventListener<DomainEventType>);
-    },
-    async statsOf(customerId) {
-      return (await factsOf(customerId)).stats;
-    },
-    async segmentsOf(customerId, options = {}) {
-      const facts = await factsOf(customerId);
-      const out: SegmentMembership[] = [];
-      for (const { c, test } of compiledSegments) {
-        if (!test.test(facts)) continue;
-        out.push({
-          id: c.value.id,
-          name: c.value.name,
-          plugin: c.plugin,
-          ...(options.explain ? { explanation: test.explain(facts) } : {}),
-        });
-      }
-      return out;
     },
     api<P extends AnyPlugin>(plugin: P): PluginApi<P> {
       const r = byName.get(plugin?.definition?.name);
@@ -691,6 +874,14 @@ const ListenArgsSchema = z.object({
   type: z.string().min(1, 'must be an event type or *'),
   listener: z.custom((v) => typeof v === 'function', 'must be a function'),
 });
+
+function checkId(id: unknown): asserts id is string {
+  if (typeof id !== 'string' || id === '') {
+    throw new ValidationError('customer id', [
+      { path: ['customerId'], message: 'must be a non-empty string', code: 'invalid_type' },
+    ]);
+  }
+}
 
 function keyOf(what: string, options: WriteOptions): string | undefined {
   return options.idempotencyKey === undefined ? undefined : `${what}:${options.idempotencyKey}`;

@@ -1,9 +1,11 @@
 /**
  * The crmkit host and plugin SDK: `createCrm` wires storage, clock and
  * plugins into the facade an app uses, with durable, ordered, at-least-once
- * event delivery to plugins (retries, dead letters, replay); `definePlugin`
- * makes a plugin small, typed, capability-gated and testable with
- * `createTestHost`.
+ * event delivery to plugins (retries, dead letters, replay), CLV queries,
+ * and — over a `@crmkit/privacy` protected storage — encryption, role checks
+ * per caller (`crm.as(actor)`) and audited, capability-gated PII for
+ * plugins; `definePlugin` makes a plugin small, typed, capability-gated and
+ * testable with `createTestHost`.
  *
  * @packageDocumentation
  * @module @crmkit/plugin-sdk
@@ -21,6 +23,16 @@ export {
   type RedactedCustomer,
   redactCustomer,
 } from './capabilities';
+export {
+  type ClvFitOptions,
+  ClvFitOptionsSchema,
+  type ClvModels,
+  ClvModelsSchema,
+  type ClvQueries,
+  type CustomerValue,
+  type CustomerValueOptions,
+  CustomerValueOptionsSchema,
+} from './clv';
 export { decodePayload, encodePayload } from './codec';
 export {
   builtInContributionKinds,
@@ -35,6 +47,7 @@ export {
 } from './contributions';
 export {
   type Crm,
+  type CrmActions,
   type CrmOptions,
   CrmOptionsSchema,
   type DeadLetters,
@@ -85,5 +98,6 @@ export {
   LoyaltyPluginConfigSchema,
   loyaltyPlugin,
 } from './plugins/loyalty';
+export { grantDeclaredWithoutPii, type PrivacyOptions, PrivacyOptionsSchema } from './privacy';
 export { createTestHost, type TestHost, type TestHostOptions } from './test-host';
 export { isVersion, isVersionRange, SDK_VERSION, satisfiesRange } from './version';

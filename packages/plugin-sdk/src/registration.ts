@@ -14,6 +14,8 @@ export interface Registered {
   readonly plugin: AnyPlugin;
   readonly config: unknown;
   readonly granted: Set<Capability>;
+  /** Declared capabilities the policy refused, with its reason. */
+  readonly refused: Map<Capability, string>;
   readonly handlers: Map<string, EventHandler<DomainEventType>[]>;
   api: unknown;
   scope: Emitter;
@@ -44,10 +46,14 @@ export function register(
     const parsed = definition.configSchema.safeParse(instance.config);
     if (!parsed.success) throw PluginConfigError.fromZod(name, parsed.error);
     const granted = new Set<Capability>();
+    const refused = new Map<Capability, string>();
     for (const capability of definition.capabilities ?? []) {
       const decision = policy.decide({ plugin: name, version: definition.version, capability });
       if (decision.granted) granted.add(capability);
-      else logger.warn('capability not granted', { plugin: name, capability, reason: decision.reason });
+      else {
+        refused.set(capability, decision.reason);
+        logger.warn('capability not granted', { plugin: name, capability, reason: decision.reason });
+      }
     }
     seen.set(name, {
       name,
@@ -55,6 +61,7 @@ export function register(
       plugin: instance.plugin,
       config: parsed.data,
       granted,
+      refused,
       handlers: new Map(),
       api: undefined,
       scope: undefined,

@@ -13,6 +13,7 @@ import type { RetryPolicy } from './delivery';
 import { createCrm } from './host';
 import { createMemoryLogger, type MemoryLogger } from './logger';
 import type { AnyPluginInstance } from './plugin';
+import type { PrivacyOptions } from './privacy';
 
 /**
  * Options of {@link createTestHost}.
@@ -31,8 +32,10 @@ export interface TestHostOptions {
   readonly storage?: Storage;
   /** Retry policy (default: 3 attempts, 1 s doubling). */
   readonly retry?: Partial<RetryPolicy>;
-  /** Access policy (default: every declared capability granted). */
+  /** Access policy (default: every declared capability granted; with a protected storage, all but `customers:pii`). */
   readonly accessPolicy?: AccessPolicy;
+  /** Privacy settings, with a protected `storage` (see `CrmOptions`). */
+  readonly privacy?: PrivacyOptions;
   /** `'inline'` (default) or `'manual'` (events wait for `drain()`/`tick()`). */
   readonly delivery?: 'inline' | 'manual';
 }
@@ -66,7 +69,7 @@ export interface TestHost {
   eventsOf<K extends DomainEventType>(type: K): DomainEvent<K>[];
   /** A new host over the same storage and clock, as after a process restart. */
   restart(
-    options?: Pick<TestHostOptions, 'plugins' | 'retry' | 'accessPolicy' | 'delivery'>,
+    options?: Pick<TestHostOptions, 'plugins' | 'retry' | 'accessPolicy' | 'delivery' | 'privacy'>,
   ): Promise<TestHost>;
 }
 
@@ -101,6 +104,7 @@ async function start(
     plugins: options.plugins ?? [],
     retry: { maxAttempts: 3, initialDelayMs: 1000, factor: 2, maxDelayMs: 3_600_000, ...options.retry },
     ...(options.accessPolicy ? { accessPolicy: options.accessPolicy } : {}),
+    ...(options.privacy ? { privacy: options.privacy } : {}),
     ...(options.delivery ? { delivery: options.delivery } : {}),
   });
   crm.on('*', (event) => void events.push(event));

@@ -1,14 +1,19 @@
+import { version } from '../package.json';
+
 /**
- * The version of the plugin API this host implements. A plugin declares the
- * range it supports (`sdk: '^0.1.0'`); the host refuses a plugin whose range
- * does not include it.
+ * The version of the plugin API this host implements: the version of the
+ * installed `@crmkit/plugin-sdk` package (inlined from its package.json at
+ * build time). A plugin declares the range it supports (`sdk: '^0.1.0'`);
+ * the host refuses a plugin whose range does not include it. Below 1.0.0 a
+ * caret range pins the minor version, so a plugin built for 0.1 runs on
+ * 0.1.x hosts only.
  *
  * @example
  * ```ts
- * satisfiesRange(SDK_VERSION, '^0.1.0'); // true
+ * satisfiesRange(SDK_VERSION, `^${SDK_VERSION}`); // true
  * ```
  */
-export const SDK_VERSION = '0.1.0';
+export const SDK_VERSION: string = version;
 
 const VERSION = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
 const PARTIAL =

@@ -10,6 +10,7 @@ import {
   definePlugin,
   type PluginContext,
 } from '../src/index';
+import { SDK_RANGE } from './fixtures';
 
 function probe(name: string, capabilities: Capability[]) {
   let ctx: PluginContext<undefined> | undefined;
@@ -17,7 +18,7 @@ function probe(name: string, capabilities: Capability[]) {
   const plugin = definePlugin({
     name,
     version: '1.0.0',
-    sdk: '^0.1.0',
+    sdk: SDK_RANGE,
     capabilities,
     configSchema: z.undefined(),
     setup(c) {

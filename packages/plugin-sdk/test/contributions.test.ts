@@ -2,12 +2,12 @@ import { ValidationError } from '@crmkit/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createTestHost, definePlugin } from '../src/index';
-import { order } from './fixtures';
+import { order, SDK_RANGE } from './fixtures';
 
 const rfm = definePlugin({
   name: 'rfm',
   version: '1.0.0',
-  sdk: '^0.1.0',
+  sdk: SDK_RANGE,
   configSchema: z.object({ bigSpender: z.number().positive() }),
   setup(ctx) {
     ctx.contribute('segment', {
@@ -80,7 +80,7 @@ describe('contributions', () => {
     const bad = definePlugin({
       name: 'bad',
       version: '1.0.0',
-      sdk: '^0.1.0',
+      sdk: SDK_RANGE,
       configSchema: z.undefined(),
       setup(ctx) {
         ctx.contribute('lifecycle-machine', {

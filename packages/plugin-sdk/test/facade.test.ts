@@ -2,7 +2,7 @@ import { CrmError, Money, NotFoundError, ValidationError } from '@crmkit/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createTestHost, definePlugin, type PluginContext } from '../src/index';
-import { order } from './fixtures';
+import { order, SDK_RANGE } from './fixtures';
 
 declare module '@crmkit/core' {
   interface DomainEventMap {
@@ -107,7 +107,7 @@ describe('the facade', () => {
     const thanks = definePlugin({
       name: 'thanks',
       version: '1.0.0',
-      sdk: '^0.1.0',
+      sdk: SDK_RANGE,
       capabilities: ['events:emit'],
       configSchema: z.undefined(),
       setup(ctx) {
@@ -125,7 +125,7 @@ describe('the facade', () => {
     const listener = definePlugin({
       name: 'listener',
       version: '1.0.0',
-      sdk: '^0.1.0',
+      sdk: SDK_RANGE,
       configSchema: z.undefined(),
       setup(ctx) {
         ctx.on('test.thanked', (event) => void received.push(event.data.total));
@@ -144,7 +144,7 @@ describe('the facade', () => {
     const nightly = definePlugin({
       name: 'nightly',
       version: '1.0.0',
-      sdk: '^0.1.0',
+      sdk: SDK_RANGE,
       capabilities: ['events:emit'],
       configSchema: z.undefined(),
       setup(c) {

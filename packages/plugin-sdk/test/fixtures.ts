@@ -1,6 +1,9 @@
 import type { OrderInput } from '@crmkit/core';
 import { z } from 'zod';
-import { definePlugin, type HandlerMeta } from '../src/index';
+import { definePlugin, type HandlerMeta, SDK_VERSION } from '../src/index';
+
+/** The SDK range of the test plugins: this SDK's own version, whatever the package version is. */
+export const SDK_RANGE = `^${SDK_VERSION}`;
 
 /** An order of `total` EUR for a customer, placed on 2026-01-01 plus `day` days. */
 export function order(id: string, customerId: string, total = '10.00', day = 0): OrderInput {
@@ -19,7 +22,7 @@ export function recorder(name: string, fail: (orderId: string, meta: HandlerMeta
   const plugin = definePlugin({
     name,
     version: '1.0.0',
-    sdk: '^0.1.0',
+    sdk: SDK_RANGE,
     configSchema: z.undefined(),
     setup(ctx) {
       ctx.on('order.placed', (event, meta) => {

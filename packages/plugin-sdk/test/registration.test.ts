@@ -9,13 +9,14 @@ import {
   PluginRegistrationError,
   SDK_VERSION,
 } from '../src/index';
+import { SDK_RANGE } from './fixtures';
 
 const clock = fixedClock('2026-01-01T00:00:00Z');
 
 const greeter = definePlugin({
   name: 'greeter',
   version: '1.2.0',
-  sdk: '^0.1.0',
+  sdk: SDK_RANGE,
   configSchema: z.object({ greeting: z.string().min(1), times: z.number().int().positive().default(1) }),
   setup: (ctx) => ({ greet: (who: string) => `${ctx.config.greeting} ${who}`.repeat(ctx.config.times) }),
 });
@@ -98,7 +99,7 @@ describe('definePlugin', () => {
     const base = definePlugin({
       name: 'base',
       version: '1.0.0',
-      sdk: '^0.1.0',
+      sdk: SDK_RANGE,
       configSchema: z.undefined(),
       setup() {
         order.push('base');
@@ -108,7 +109,7 @@ describe('definePlugin', () => {
     const top = definePlugin({
       name: 'top',
       version: '1.0.0',
-      sdk: '^0.1.0',
+      sdk: SDK_RANGE,
       requires: { base: '^1.0.0' },
       configSchema: z.undefined(),
       setup(ctx) {
@@ -125,7 +126,7 @@ describe('definePlugin', () => {
     const sneaky = definePlugin({
       name: 'sneaky',
       version: '1.0.0',
-      sdk: '^0.1.0',
+      sdk: SDK_RANGE,
       configSchema: z.undefined(),
       setup: (ctx) => void ctx.use(greeter),
     });
@@ -135,7 +136,7 @@ describe('definePlugin', () => {
     const broken = definePlugin({
       name: 'broken',
       version: '1.0.0',
-      sdk: '^0.1.0',
+      sdk: SDK_RANGE,
       configSchema: z.undefined(),
       setup() {
         throw new Error('boom');
@@ -160,7 +161,7 @@ describe('definePlugin', () => {
     const p = definePlugin({
       name: 'late',
       version: '1.0.0',
-      sdk: '^0.1.0',
+      sdk: SDK_RANGE,
       configSchema: z.undefined(),
       setup(ctx) {
         late = () => ctx.on('order.placed', () => {});

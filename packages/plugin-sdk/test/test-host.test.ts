@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createTestHost, definePlugin } from '../src/index';
-import { order } from './fixtures';
+import { order, SDK_RANGE } from './fixtures';
 
 declare module '@crmkit/core' {
   interface DomainEventMap {
@@ -13,7 +13,7 @@ declare module '@crmkit/core' {
 const welcome = definePlugin({
   name: 'welcome',
   version: '1.0.0',
-  sdk: '^0.1.0',
+  sdk: SDK_RANGE,
   capabilities: ['events:emit'],
   configSchema: z.object({ bonus: z.number().int().positive() }),
   setup(ctx) {

@@ -1,7 +1,31 @@
+import { readFileSync } from 'node:fs';
 import { Decimal, Money } from '@crmkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodePayload, encodePayload, isVersion, isVersionRange, satisfiesRange } from '../src/index';
+import {
+  churnAlertPlugin,
+  decodePayload,
+  encodePayload,
+  isVersion,
+  isVersionRange,
+  loyaltyPlugin,
+  SDK_VERSION,
+  satisfiesRange,
+} from '../src/index';
+
+describe('SDK_VERSION', () => {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+
+  it('is the version of the package, and the shipped plugins accept it', () => {
+    expect(SDK_VERSION).toBe(pkg.version);
+    expect(isVersion(SDK_VERSION)).toBe(true);
+    for (const plugin of [loyaltyPlugin, churnAlertPlugin]) {
+      expect(satisfiesRange(SDK_VERSION, plugin.definition.sdk)).toBe(true);
+    }
+  });
+});
 
 describe('satisfiesRange', () => {
   it.each([

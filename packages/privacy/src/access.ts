@@ -159,8 +159,11 @@ export type Actor = z.output<typeof ActorSchema>;
  * The roles crmkit knows without configuration: `admin` (everything),
  * `service` (the default actor of a protected storage: reads and writes
  * public and internal fields, writes sensitive fields but reads them only as
- * withheld, and may import), `support` (sensitive fields masked) and
- * `analyst` (no sensitive fields at all). Roles given to
+ * withheld, and may import), `support` (sensitive fields masked),
+ * `analyst` (no sensitive fields at all) and `plugin` (reads every class,
+ * writes none: the host's default role for plugins, which see sensitive
+ * fields plain only with `pii.read` declared and granted, masked otherwise).
+ * Roles given to
  * {@link createProtectedStorage} are added to (and may replace) these.
  *
  * @example
@@ -179,6 +182,7 @@ export const builtInRoles: Readonly<Record<string, Role>> = {
   }),
   support: RoleSchema.parse({ fields: { public: 'read', internal: 'read', sensitive: 'masked' } }),
   analyst: RoleSchema.parse({ fields: { public: 'read', internal: 'read' } }),
+  plugin: RoleSchema.parse({ fields: { public: 'read', internal: 'read', sensitive: 'read' } }),
 };
 
 const READ_ORDER = { none: 0, masked: 1, plain: 2 } as const;

@@ -69,6 +69,18 @@ export async function deny(
   fields: readonly string[] = [],
   customerId?: string,
 ): Promise<never> {
+  await auditDenial(ctx, action, reason, fields, customerId);
+  throw new AccessDeniedError(ctx.actor.id, action, reason, fields, customerId);
+}
+
+/** Audits a denial without throwing (see {@link deny} for when it is written). */
+export async function auditDenial(
+  ctx: Ctx,
+  action: string,
+  reason: string,
+  fields: readonly string[] = [],
+  customerId?: string,
+): Promise<void> {
   const denied = entry(ctx, action, fields, {
     outcome: 'denied',
     reason,
@@ -76,7 +88,6 @@ export async function deny(
   });
   if (ctx.pending === undefined) await ctx.core.audit.append(ctx.core.root.events, [denied]);
   else ctx.pending.push(denied);
-  throw new AccessDeniedError(ctx.actor.id, action, reason, fields, customerId);
 }
 
 /** Throws (audited) unless the actor holds the capability. */

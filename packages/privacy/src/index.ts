@@ -72,6 +72,7 @@ export {
   ConsentDecisionSchema,
   createProtectedStorage,
   type ImportReport,
+  isProtectedStorage,
   type ProtectedStorage,
   type ProtectedStorageOptions,
   ProtectedStorageOptionsSchema,

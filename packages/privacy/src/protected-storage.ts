@@ -23,9 +23,15 @@ import {
 } from './access';
 import { type AuditTrail, AuditWriter, type NewAuditEntry } from './audit';
 import { type BlindIndexKind, blindIndex } from './blind-index';
-import { type Classification, defaultClassification } from './classification';
+import {
+  type Classification,
+  defaultClassification,
+  type FieldClass,
+  FieldClassSchema,
+} from './classification';
 import { type ConsentPurpose, ConsentPurposeSchema } from './consent';
 import {
+  auditDenial,
   type Core,
   type Ctx,
   deny,
@@ -208,6 +214,29 @@ export interface ProtectedStorage extends Storage {
     capability: Capability,
     context?: { readonly action?: string; readonly customerId?: string },
   ): Promise<void>;
+  /**
+   * Checks that this view's actor may read (at least masked) or write fields
+   * of a class, for operations the host exposes over data that is not a
+   * customer field — order facts, segments and CLV read `internal` data,
+   * recording an order writes it. A denial is audited (as `action`, default
+   * `fields.<access>`) and thrown as {@link AccessDeniedError}.
+   */
+  authorizeFields(
+    fieldClass: FieldClass,
+    access: 'read' | 'write',
+    context?: { readonly action?: string; readonly customerId?: string },
+  ): Promise<void>;
+  /**
+   * Writes a denial decided outside this package — a host refusing a plugin
+   * a capability it did not declare or was not granted — to the audit trail,
+   * as a `denied` event of this view's actor. It does not throw: the caller
+   * throws its own typed error.
+   */
+  recordDenial(
+    action: string,
+    reason: string,
+    context?: { readonly customerId?: string; readonly fields?: readonly string[] },
+  ): Promise<void>;
   /** Ids of the customers with this email or phone, by blind index (no decryption). */
   findCustomerIds(by: { readonly email: string } | { readonly phone: string }): Promise<string[]>;
   /** Records a consent decision for one purpose; needs `consent.write`. */
@@ -324,6 +353,27 @@ function view(
       await requireCapability(ctx, capability, context.action ?? capability, context.customerId);
     },
 
+    async authorizeFields(fieldClass, access, context = {}) {
+      const cls = parseWith(FieldClassSchema, 'field class', fieldClass);
+      const how = parseWith(z.enum(['read', 'write']), 'field access', access);
+      const permission = core.guard.fieldPermission(actor, cls);
+      const allowed = how === 'read' ? permission.read !== 'none' : permission.write;
+      if (!allowed) {
+        await deny(
+          ctx,
+          context.action ?? `fields.${how}`,
+          `no ${how} access to ${cls} fields`,
+          [],
+          context.customerId,
+        );
+      }
+    },
+
+    async recordDenial(action, reason, context = {}) {
+      const parsed = parseWith(DenialSchema, 'denial', { action, reason, ...context });
+      await auditDenial(ctx, parsed.action, parsed.reason, parsed.fields ?? [], parsed.customerId);
+    },
+
     async findCustomerIds(by) {
       const kind: BlindIndexKind | undefined =
         by !== null && typeof by === 'object'
@@ -419,7 +469,38 @@ function view(
 
     rotateKeys: (options) => rotateKeys(ctx, options),
   };
+  Object.defineProperty(self, PROTECTED, { value: true });
   return self;
+}
+
+const PROTECTED = Symbol.for('@crmkit/privacy.protected-storage');
+
+const DenialSchema = z
+  .object({
+    action: z.string().min(1),
+    reason: z.string().min(1),
+    customerId: z.string().min(1).optional(),
+    fields: z.array(z.string()).optional(),
+  })
+  .strict();
+
+/**
+ * Tells whether a storage is a {@link ProtectedStorage} (made by
+ * {@link createProtectedStorage}, or one of its views), e.g. for a host that
+ * switches on access control when it is given one.
+ *
+ * @example
+ * ```ts
+ * isProtectedStorage(createMemoryStorage()); // false
+ * isProtectedStorage(createProtectedStorage(createMemoryStorage(), options)); // true
+ * ```
+ */
+export function isProtectedStorage(storage: unknown): storage is ProtectedStorage {
+  return (
+    storage !== null &&
+    typeof storage === 'object' &&
+    (storage as Record<symbol, unknown>)[PROTECTED] === true
+  );
 }
 
 const SERVICE_ACTOR: ActorInput = { id: 'service', kind: 'system', roles: ['service'] };

@@ -3,6 +3,7 @@ import { ConditionSchema, compile, formatExplanation } from '@crmkit/rules';
 import { z } from 'zod';
 import { customerStats } from '../facts';
 import { definePlugin } from '../plugin';
+import { SDK_VERSION } from '../version';
 
 declare module '@crmkit/core' {
   interface DomainEventMap {
@@ -83,7 +84,7 @@ export interface ChurnRunSummary {
 export const churnAlertPlugin = definePlugin({
   name: 'churn-alert',
   version: '0.1.0',
-  sdk: '^0.1.0',
+  sdk: `^${SDK_VERSION}`, // shipped with the SDK: always compatible
   capabilities: ['orders:read', 'events:emit'],
   configSchema: ChurnAlertConfigSchema,
   setup(ctx) {

@@ -12,6 +12,7 @@ import {
 } from '@crmkit/loyalty';
 import { z } from 'zod';
 import { definePlugin, type PluginStorage } from '../plugin';
+import { SDK_VERSION } from '../version';
 
 declare module '@crmkit/core' {
   interface DomainEventMap {
@@ -215,7 +216,7 @@ function ports(storage: PluginStorage): Storage {
 export const loyaltyPlugin = definePlugin({
   name: 'loyalty',
   version: '0.1.0',
-  sdk: '^0.1.0',
+  sdk: `^${SDK_VERSION}`, // shipped with the SDK: always compatible
   capabilities: ['customers:read', 'customers:pii', 'events:emit'],
   configSchema: LoyaltyPluginConfigSchema,
   setup(ctx) {
