@@ -131,6 +131,85 @@ describe('transition', () => {
     expect(Object.isFrozen(a.effects)).toBe(true);
   });
 
+  it('decides every shape of candidate list as its explanation does, with or without options', () => {
+    const shapes = createMachine(
+      {
+        id: 'shapes',
+        initial: 'a',
+        events: { go: {}, ping: {} },
+        states: {
+          // one guard on the context
+          a: { on: { go: { target: 'b', when: { fact: 'context.n', op: 'gte', value: 2 } } } },
+          // a guard on the context, then an unguarded fallback
+          b: {
+            on: {
+              go: [{ target: 'c', when: { fact: 'context.n', op: 'gt', value: 5 } }, { target: 'a' }],
+            },
+          },
+          // a guard reading the event, a function guard, then a guard on the context
+          c: {
+            on: {
+              go: [
+                { target: 'a', when: { fact: 'event.force', op: 'eq', value: true } },
+                { target: 'b', guard: 'odd' },
+                { target: 'd', when: { fact: 'context.n', op: 'lt', value: 0 } },
+              ],
+              ping: {},
+            },
+          },
+          d: { on: { go: { target: 'a' } } },
+        },
+      },
+      { guards: { odd: (f) => (f.context as { n: number }).n % 2 === 1 } },
+    );
+    // hand-checked: [state, n, force] → next state
+    const expected: [string, number, boolean, string][] = [
+      ['a', 1, false, 'a'],
+      ['a', 2, false, 'b'],
+      ['b', 5, false, 'a'],
+      ['b', 6, false, 'c'],
+      ['c', 4, true, 'a'],
+      ['c', 3, false, 'b'],
+      ['c', -2, false, 'd'],
+      ['c', 4, false, 'c'],
+      ['d', 0, false, 'a'],
+    ];
+    for (const [state, n, force, next] of expected) {
+      const event = { type: 'go' as const, force };
+      const r = transition(shapes, state as never, event, { n });
+      expect(r.state).toBe(next);
+      expect(transition(shapes, state as never, event, { n }, {})).toBe(r);
+      expect(transition(shapes, state as never, event, { n }, { explain: false })).toBe(r);
+      const explained = transition(shapes, state as never, event, { n }, { explain: true });
+      expect({ ...explained, explanation: undefined }).toEqual({ ...r, explanation: undefined });
+    }
+    // a declared event the state ignores, and an internal transition without effects
+    const ignored = transition(shapes, 'a', { type: 'ping' }, { n: 9 });
+    expect(ignored).toEqual({ state: 'a', taken: false, effects: [] });
+    expect(transition(shapes, 'a', { type: 'ping' }, {})).toBe(ignored);
+    expect(transition(shapes, 'c', { type: 'ping' }, {})).toMatchObject({
+      state: 'c',
+      taken: true,
+      effects: [],
+    });
+  });
+
+  it('validates its arguments on the fast path as well', () => {
+    const issue = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        expect(e).toBeInstanceOf(ValidationError);
+        return (e as ValidationError).issues[0]?.path;
+      }
+      return expect.unreachable();
+    };
+    expect(issue(() => transition(order, 7 as never, { type: 'pay' }, {}))).toEqual(['state']);
+    expect(issue(() => transition(order, 'review', 'pay' as never, {}))).toEqual(['event', 'type']);
+    expect(issue(() => transition({} as never, 'review', { type: 'pay' }, {}))).toEqual(['machine']);
+    expect(issue(() => transition(null as never, 'review', { type: 'pay' }, {}))).toEqual(['machine']);
+  });
+
   it('throws ValidationError for an unknown state or event', () => {
     expect(() => transition(order, 'shipped' as never, { type: 'pay' }, {})).toThrow(ValidationError);
     try {
