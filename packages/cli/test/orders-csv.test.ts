@@ -37,19 +37,22 @@ describe('readOrdersCsv', () => {
     );
     expect(rows.filter((r) => r.ok).map((r) => r.line)).toEqual([2, 8]);
     expect(rows.filter((r) => !r.ok)).toEqual([
-      { ok: false, line: 3, reason: 'missing customer_id' },
+      // bytes: how far the reader is after the row (the header is 42 bytes, each row ends with \n).
+      { ok: false, line: 3, bytes: 88, reason: 'missing customer_id' },
       {
         ok: false,
         line: 4,
+        bytes: 111,
         reason: 'date: must be an ISO 8601 date-time with Z or an offset, a YYYY-MM-DD date, or a valid Date',
       },
-      { ok: false, line: 5, reason: 'amount: must not be negative' },
+      { ok: false, line: 5, bytes: 135, reason: 'amount: must not be negative' },
       {
         ok: false,
         line: 6,
+        bytes: 160,
         reason: 'amount: must be a finite decimal amount (a number or a decimal string)',
       },
-      { ok: false, line: 7, reason: 'currency: must be an ISO 4217 currency code, got "EURO"' },
+      { ok: false, line: 7, bytes: 185, reason: 'currency: must be an ISO 4217 currency code, got "EURO"' },
     ]);
   });
 
