@@ -120,17 +120,13 @@ export function createChurnAssessor<C = unknown>(setup: ChurnSetup<C>): ChurnAss
     const facts = segment === undefined ? values.values : { ...values.values, segment };
     const { level, rules } = assessLevel(thresholds, facts, { segment, previous, explain });
     const previousLevel = previous?.level ?? null;
-    return {
-      customerId: history.customerId,
-      ...(segment === undefined ? {} : { segment }),
-      asOf: indicators.asOf,
-      indicators: values,
-      level,
-      previousLevel,
-      changed: level !== previousLevel,
-      rules,
-      levels: thresholds.levels,
-    };
+    const changed = level !== previousLevel;
+    const { asOf } = indicators;
+    const { levels } = thresholds;
+    const { customerId } = history;
+    return segment === undefined
+      ? { customerId, asOf, indicators: values, level, previousLevel, changed, rules, levels }
+      : { customerId, segment, asOf, indicators: values, level, previousLevel, changed, rules, levels };
   };
 }
 
@@ -196,12 +192,15 @@ export async function* scanChurn<C extends { readonly id: string }>(
   options: ScanOptions = {},
 ): AsyncGenerator<ChurnAssessment> {
   const assess = createChurnAssessor(setup);
-  for (const step of mergeSteps(source)) {
-    if (step instanceof Promise) {
-      await step;
+  const steps = mergeSteps(source);
+  let settled: unknown;
+  for (let step = steps.next(); step.done !== true; step = steps.next(settled)) {
+    settled = undefined;
+    if (step.value instanceof Promise) {
+      settled = await step.value;
       continue;
     }
-    const history = step;
+    const history = step.value;
     let previous = options.previous?.(history.customerId);
     if (previous instanceof Promise) previous = await previous;
     const assessment = assess(history, previous);

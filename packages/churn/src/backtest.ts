@@ -152,12 +152,15 @@ export async function backtest<C extends { readonly id: string }>(
   const byLevel = new Map<string | null, { customers: number; churned: number }>();
   let customers = 0;
   let churned = 0;
-  for (const step of mergeSteps(source)) {
-    if (step instanceof Promise) {
-      await step;
+  const steps = mergeSteps(source);
+  let settled: unknown;
+  for (let step = steps.next(); step.done !== true; step = steps.next(settled)) {
+    settled = undefined;
+    if (step.value instanceof Promise) {
+      settled = await step.value;
       continue;
     }
-    const history = step;
+    const history = step.value;
     let before = false;
     let after = false;
     for (const o of history.orders) {

@@ -98,16 +98,17 @@ export interface PurchaseModel {
   expectedPurchases(t: number, row: { frequency: number; recency: number; T: number }): number;
 }
 
-/** Checks the few fields of an order that a computation reads. */
-export function checkOrder(order: OrderRecord, path: readonly (string | number)[]): void {
+/** Checks the few fields of an order that a computation reads; errors name `[stream, index, field]`. */
+export function checkOrder(order: OrderRecord, stream: string, index: number): void {
   if (!(order.placedAt instanceof Date) || !Number.isFinite(order.placedAt.getTime()))
-    throw new ChurnInputError([...path, 'placedAt'], 'must be a valid Date');
-  if (!Money.isMoney(order.total)) throw new ChurnInputError([...path, 'total'], 'must be Money');
+    throw new ChurnInputError([stream, index, 'placedAt'], 'must be a valid Date');
+  if (!Money.isMoney(order.total)) throw new ChurnInputError([stream, index, 'total'], 'must be Money');
 }
 
-/** Checks the few fields of an interaction that a computation reads. */
-export function checkInteraction(interaction: InteractionRecord, path: readonly (string | number)[]): void {
+/** Checks the few fields of an interaction that a computation reads; errors name `[stream, index, field]`. */
+export function checkInteraction(interaction: InteractionRecord, stream: string, index: number): void {
   if (!(interaction.occurredAt instanceof Date) || !Number.isFinite(interaction.occurredAt.getTime()))
-    throw new ChurnInputError([...path, 'occurredAt'], 'must be a valid Date');
-  if (typeof interaction.type !== 'string') throw new ChurnInputError([...path, 'type'], 'must be a string');
+    throw new ChurnInputError([stream, index, 'occurredAt'], 'must be a valid Date');
+  if (typeof interaction.type !== 'string')
+    throw new ChurnInputError([stream, index, 'type'], 'must be a string');
 }

@@ -1,13 +1,8 @@
-import { type Decimal, InstantSchema, Money } from '@crmkit/core';
+import { InstantSchema, Money } from '@crmkit/core';
 import { z } from 'zod';
 import { ChurnInputError, parseConfig } from './errors';
-import {
-  type CustomerHistory,
-  checkInteraction,
-  checkOrder,
-  type OrderRecord,
-  type PurchaseModel,
-} from './history';
+import { type CustomerHistory, checkInteraction, checkOrder, type PurchaseModel } from './history';
+import { SpendSum } from './spend';
 
 const DAY = 86_400_000;
 const days = (ms: number) => ms / DAY;
@@ -222,12 +217,12 @@ export function checkHistory(history: CustomerHistory): void {
   if (!Array.isArray(history.orders)) throw new ChurnInputError(['orders'], 'must be an array');
   if (!Array.isArray(history.interactions)) throw new ChurnInputError(['interactions'], 'must be an array');
   history.orders.forEach((o, i) => {
-    checkOrder(o, ['orders', i]);
+    checkOrder(o, 'orders', i);
     if (o.customerId !== history.customerId)
       throw new ChurnInputError(['orders', i, 'customerId'], `must be ${history.customerId}`);
   });
   history.interactions.forEach((x, i) => {
-    checkInteraction(x, ['interactions', i]);
+    checkInteraction(x, 'interactions', i);
     if (x.customerId !== history.customerId)
       throw new ChurnInputError(['interactions', i, 'customerId'], `must be ${history.customerId}`);
   });
@@ -243,136 +238,108 @@ export function indicatorsOf(
   const asOf = options.asOf.getTime();
   const recentStart = asOf - options.recentDays * DAY;
   const baselineStart = recentStart - options.baselineDays * DAY;
+  // Keys are added in explanation order; the texts are built from the values on first read of
+  // `explanations`, so a scan that only needs levels never pays for them.
   const values: Record<string, unknown> = {};
-  // Texts are built on first read of `explanations`: a scan that only needs levels never pays for them.
-  const pending: { indicator: IndicatorName; value: number | string | Money; text: () => string }[] = [];
-  const explain = (indicator: IndicatorName, value: number | string | Money, text: () => string) => {
-    values[indicator] = value;
-    if (withTexts) pending.push({ indicator, value, text });
-  };
+  // what the texts cite besides the values
+  let first = 0;
+  let last = 0;
+  let scoreAt = 0;
+  let reference = 0;
 
-  // Orders: times, windows, spend.
-  const times: number[] = [];
+  // Orders: times, windows, spend (exact, in minor units; see SpendSum).
+  const orders = history.orders;
+  let times = scratch.times;
+  if (times.length < orders.length) times = scratch.times = new Float64Array(orders.length * 2);
+  let count = 0;
+  let sorted = true;
   let recentOrders = 0;
   let baselineOrders = 0;
-  let recentSpend: Decimal | undefined;
-  let baselineSpend: Decimal | undefined;
+  let recentSpend: SpendSum | undefined;
+  let baselineSpend: SpendSum | undefined;
   let currency: string | undefined;
-  for (let i = 0; i < history.orders.length; i++) {
-    const order = history.orders[i]!;
+  for (let i = 0; i < orders.length; i++) {
+    const order = orders[i]!;
     const t = order.placedAt.getTime();
     if (t >= asOf || order.status === 'cancelled') continue;
-    times.push(t);
+    if (count > 0 && t < times[count - 1]!) sorted = false;
+    times[count++] = t;
     if (t < baselineStart) continue;
-    if (currency === undefined) currency = order.total.currency;
-    else if (order.total.currency !== currency)
+    const total = order.total;
+    if (currency === undefined) {
+      currency = total.currency;
+      recentSpend = new SpendSum(total.minorDigits);
+      baselineSpend = new SpendSum(total.minorDigits);
+    } else if (total.currency !== currency)
       throw new ChurnInputError(
         ['orders', i, 'total'],
-        `currency ${order.total.currency} differs from ${currency}`,
+        `currency ${total.currency} differs from ${currency}`,
       );
-    const net = netAmount(order, asOf);
-    if (t >= recentStart) {
-      recentOrders++;
-      recentSpend = recentSpend === undefined ? net : recentSpend.plus(net);
-    } else {
-      baselineOrders++;
-      baselineSpend = baselineSpend === undefined ? net : baselineSpend.plus(net);
-    }
-  }
-  explain('orders', times.length, () => `${times.length} orders before ${iso(asOf)}`);
-  if (times.length > 0) {
-    if (!isSorted(times)) times.sort((a, b) => a - b);
-    const first = times[0]!;
-    const last = times[times.length - 1]!;
-    explain(
-      'tenureDays',
-      round4(days(asOf - first)),
-      () => `first order ${round4(days(asOf - first))} days ago (${iso(first)})`,
-    );
-    const recency = round4(days(asOf - last));
-    explain('recencyDays', recency, () => `${recency} days since the last order (${iso(last)})`);
-    if (times.length >= 2) {
-      const gaps = new Array<number>(times.length - 1);
-      for (let i = 1; i < times.length; i++) gaps[i - 1] = times[i]! - times[i - 1]!;
-      const median = round4(days(medianOf(gaps)));
-      explain(
-        'medianIntervalDays',
-        median,
-        () => `usually ${median} days between orders (median of ${gaps.length} gaps)`,
-      );
-      if (median > 0) {
-        const ratio = round4(recency / median);
-        explain(
-          'recencyRatio',
-          ratio,
-          () => `${recency} days since the last order is ${ratio}× the usual ${median}-day interval`,
-        );
+    const spend = t >= recentStart ? recentSpend! : baselineSpend!;
+    if (t >= recentStart) recentOrders++;
+    else baselineOrders++;
+    spend.add(total.amount, 1);
+    const refunds = order.refunds;
+    if (refunds !== undefined)
+      for (let r = 0; r < refunds.length; r++) {
+        const refund = refunds[r]!;
+        if (refund.refundedAt.getTime() < asOf) spend.add(refund.amount.amount, -1);
       }
+  }
+  values['orders'] = count;
+  if (count > 0) {
+    if (!sorted) times.subarray(0, count).sort();
+    first = times[0]!;
+    last = times[count - 1]!;
+    values['tenureDays'] = round4(days(asOf - first));
+    const recency = round4(days(asOf - last));
+    values['recencyDays'] = recency;
+    if (count >= 2) {
+      let gaps = scratch.gaps;
+      if (gaps.length < count) gaps = scratch.gaps = new Float64Array(count * 2);
+      for (let i = 1; i < count; i++) gaps[i - 1] = times[i]! - times[i - 1]!;
+      const median = round4(days(medianOf(gaps, count - 1)));
+      values['medianIntervalDays'] = median;
+      if (median > 0) values['recencyRatio'] = round4(recency / median);
     }
     if (model !== undefined) {
       const unit = options.modelTimeUnitDays * DAY;
-      const row = { frequency: times.length - 1, recency: (last - first) / unit, T: (asOf - first) / unit };
+      const row = { frequency: count - 1, recency: (last - first) / unit, T: (asOf - first) / unit };
       const pAlive = model.probabilityAlive(row);
-      if (Number.isFinite(pAlive))
-        explain('pAlive', round4(pAlive), () => `P(alive) ${round4(pAlive)} from the purchase model`);
+      if (Number.isFinite(pAlive)) values['pAlive'] = round4(pAlive);
       const horizon = options.expectedHorizonDays ?? options.recentDays;
       const expected = model.expectedPurchases((horizon * DAY) / unit, row);
-      if (Number.isFinite(expected))
-        explain(
-          'expectedPurchases',
-          round4(expected),
-          () => `${round4(expected)} purchases expected in the next ${horizon} days`,
-        );
+      if (Number.isFinite(expected)) values['expectedPurchases'] = round4(expected);
     }
   }
-  explain(
-    'recentOrders',
-    recentOrders,
-    () => `${recentOrders} orders in the last ${options.recentDays} days`,
-  );
-  explain(
-    'baselineOrders',
-    baselineOrders,
-    () => `${baselineOrders} orders in the ${options.baselineDays} days before`,
-  );
+  values['recentOrders'] = recentOrders;
+  values['baselineOrders'] = baselineOrders;
   const frequencyDrop = dropPct(recentOrders, baselineOrders, options);
-  if (frequencyDrop !== undefined)
-    explain(
-      'frequencyDropPct',
-      frequencyDrop,
-      () => `order rate ${describeDrop(frequencyDrop)} vs the baseline window`,
-    );
+  if (frequencyDrop !== undefined) values['frequencyDropPct'] = frequencyDrop;
   if (currency !== undefined) {
-    const recent = recentSpend === undefined ? zero(currency) : Money.of(recentSpend, currency);
-    const baseline = baselineSpend === undefined ? zero(currency) : Money.of(baselineSpend, currency);
-    explain('recentSpend', recent, () => `spent ${recent.toString()} in the last ${options.recentDays} days`);
-    explain(
-      'baselineSpend',
-      baseline,
-      () => `spent ${baseline.toString()} in the ${options.baselineDays} days before`,
-    );
+    const recent = spendMoney(recentSpend!, currency);
+    const baseline = spendMoney(baselineSpend!, currency);
+    values['recentSpend'] = recent;
+    values['baselineSpend'] = baseline;
     if (baseline.isPositive()) {
-      // exact decimal ratio of the two spend rates; only the resulting percentage is a float
-      const ratio = recent.isZero()
-        ? 0
-        : recent.amount
-            .times(options.baselineDays)
-            .dividedBy(baseline.amount.times(options.recentDays))
-            .toNumber();
-      const drop = round4((1 - ratio) * 100);
-      explain('spendDropPct', drop, () => `spend rate ${describeDrop(drop)} vs the baseline window`);
+      const ratio = recent.isZero() ? 0 : spendRatio(recentSpend!, baselineSpend!, options);
+      values['spendDropPct'] = round4((1 - ratio) * 100);
     }
   }
 
   // Interactions: surveys, complaints, tickets, engagement.
   const engagement = options.engagementTypes;
-  const scores: { t: number; score: number }[] = [];
-  const tickets = new Map<string, { t: number; status: string }>();
+  const nps = options.satisfaction.metric === 'nps';
+  let scores: { t: number; score: number }[] | undefined;
+  let tickets: Map<string, { t: number; status: string }> | undefined;
   let complaints = 0;
-  let lastComplaint: { t: number; reason?: string } | undefined;
+  let complaintAt = Number.NEGATIVE_INFINITY;
+  let complaintReason: string | undefined;
   let recentEngagement = 0;
   let baselineEngagement = 0;
-  for (const x of history.interactions) {
+  const interactions = history.interactions;
+  for (let i = 0; i < interactions.length; i++) {
+    const x = interactions[i]!;
     const t = x.occurredAt.getTime();
     if (t >= asOf) continue;
     if (t >= baselineStart && engagement.includes(x.type)) {
@@ -380,75 +347,174 @@ export function indicatorsOf(
       else baselineEngagement++;
     }
     if (x.type === 'survey') {
-      const score = options.satisfaction.metric === 'nps' ? x.nps : x.csat;
-      if (typeof score === 'number') scores.push({ t, score });
+      const score = nps ? x.nps : x.csat;
+      if (typeof score === 'number') {
+        scores ??= [];
+        scores.push({ t, score });
+      }
     } else if (x.type === 'complaint') {
       if (t >= recentStart) complaints++;
-      if (lastComplaint === undefined || t >= lastComplaint.t)
-        lastComplaint = x.reason === undefined ? { t } : { t, reason: x.reason };
+      if (t >= complaintAt) {
+        complaintAt = t;
+        complaintReason = x.reason;
+      }
     } else if (x.type === 'ticket' && x.ticketId !== undefined && x.status !== undefined) {
+      tickets ??= new Map();
       const seen = tickets.get(x.ticketId);
       if (seen === undefined || t >= seen.t) tickets.set(x.ticketId, { t, status: x.status });
     }
   }
-  if (scores.length > 0) {
+  if (scores !== undefined) {
     scores.sort((a, b) => a.t - b.t);
-    const metric = options.satisfaction.metric.toUpperCase();
     const latest = scores[scores.length - 1]!;
-    explain('satisfaction', latest.score, () => `latest ${metric} ${latest.score} (${iso(latest.t)})`);
-    let reference: number | undefined;
-    const previous = options.satisfaction.compareTo === 'previous';
-    if (previous) {
-      reference = scores.length >= 2 ? scores[scores.length - 2]!.score : undefined;
+    values['satisfaction'] = latest.score;
+    scoreAt = latest.t;
+    let against: number | undefined;
+    if (options.satisfaction.compareTo === 'previous') {
+      against = scores.length >= 2 ? scores[scores.length - 2]!.score : undefined;
     } else {
       const base = scores.filter((s) => s.t >= baselineStart && s.t < recentStart && s !== latest);
-      if (base.length > 0) reference = round4(base.reduce((sum, s) => sum + s.score, 0) / base.length);
+      if (base.length > 0) against = round4(base.reduce((sum, s) => sum + s.score, 0) / base.length);
     }
-    if (reference !== undefined) {
-      const change = round4(latest.score - reference);
-      const against = previous ? `the previous ${metric} ${reference}` : `the baseline mean ${reference}`;
-      explain('satisfactionChange', change, () => `${metric} changed by ${change} against ${against}`);
+    if (against !== undefined) {
+      reference = against;
+      values['satisfactionChange'] = round4(latest.score - against);
     }
   }
-  explain('complaints', complaints, () => `${complaints} complaints in the last ${options.recentDays} days`);
-  if (lastComplaint?.reason !== undefined)
-    explain(
-      'lastComplaintReason',
-      lastComplaint.reason,
-      () => `latest complaint about ${lastComplaint.reason} (${iso(lastComplaint.t)})`,
-    );
+  values['complaints'] = complaints;
+  if (complaintReason !== undefined) values['lastComplaintReason'] = complaintReason;
   let unresolved = 0;
-  for (const ticket of tickets.values()) if (UNRESOLVED.has(ticket.status)) unresolved++;
-  explain('unresolvedTickets', unresolved, () => `${unresolved} tickets not resolved`);
-  explain(
-    'recentEngagement',
-    recentEngagement,
-    () =>
-      `${recentEngagement} ${options.engagementTypes.join('/')} interactions in the last ${options.recentDays} days`,
-  );
-  explain(
-    'baselineEngagement',
-    baselineEngagement,
-    () => `${baselineEngagement} in the ${options.baselineDays} days before`,
-  );
+  if (tickets !== undefined)
+    for (const ticket of tickets.values()) if (UNRESOLVED.has(ticket.status)) unresolved++;
+  values['unresolvedTickets'] = unresolved;
+  values['recentEngagement'] = recentEngagement;
+  values['baselineEngagement'] = baselineEngagement;
   const engagementDrop = dropPct(recentEngagement, baselineEngagement, options);
-  if (engagementDrop !== undefined)
-    explain(
-      'engagementDropPct',
-      engagementDrop,
-      () => `engagement rate ${describeDrop(engagementDrop)} vs the baseline window`,
-    );
+  if (engagementDrop !== undefined) values['engagementDropPct'] = engagementDrop;
 
+  const indicators = values as unknown as ChurnIndicators;
+  if (!withTexts)
+    return { customerId: history.customerId, asOf: options.asOf, values: indicators, explanations: [] };
+  const context: TextContext = { first, last, scoreAt, reference, complaintAt };
   let explanations: IndicatorExplanation[] | undefined;
   return {
     customerId: history.customerId,
     asOf: options.asOf,
-    values: values as unknown as ChurnIndicators,
+    values: indicators,
     get explanations() {
-      explanations ??= pending.map((p) => ({ indicator: p.indicator, value: p.value, text: p.text() }));
+      explanations ??= explainAll(indicators, options, context);
       return explanations;
     },
   };
+}
+
+/** Per-call scratch space for order times and gaps (the computation is synchronous and keeps neither). */
+const scratch = { times: new Float64Array(64), gaps: new Float64Array(64) };
+
+/** What the texts need beyond the values: the instants they cite, and the satisfaction reference. */
+interface TextContext {
+  first: number;
+  last: number;
+  scoreAt: number;
+  reference: number;
+  complaintAt: number;
+}
+
+/** Every present indicator, explained, in the order of `values`. */
+function explainAll(
+  values: ChurnIndicators,
+  options: ResolvedIndicatorOptions,
+  context: TextContext,
+): IndicatorExplanation[] {
+  const explanations: IndicatorExplanation[] = [];
+  for (const indicator of Object.keys(values) as IndicatorName[]) {
+    const value = values[indicator] as number | string | Money;
+    explanations.push({ indicator, value, text: textOf(indicator, values, options, context) });
+  }
+  return explanations;
+}
+
+function textOf(
+  indicator: IndicatorName,
+  v: ChurnIndicators,
+  options: ResolvedIndicatorOptions,
+  c: TextContext,
+): string {
+  switch (indicator) {
+    case 'orders':
+      return `${v.orders} orders before ${iso(options.asOf.getTime())}`;
+    case 'tenureDays':
+      return `first order ${v.tenureDays} days ago (${iso(c.first)})`;
+    case 'recencyDays':
+      return `${v.recencyDays} days since the last order (${iso(c.last)})`;
+    case 'medianIntervalDays':
+      return `usually ${v.medianIntervalDays} days between orders (median of ${v.orders - 1} gaps)`;
+    case 'recencyRatio':
+      return `${v.recencyDays} days since the last order is ${v.recencyRatio}× the usual ${v.medianIntervalDays}-day interval`;
+    case 'pAlive':
+      return `P(alive) ${v.pAlive} from the purchase model`;
+    case 'expectedPurchases':
+      return `${v.expectedPurchases} purchases expected in the next ${options.expectedHorizonDays ?? options.recentDays} days`;
+    case 'recentOrders':
+      return `${v.recentOrders} orders in the last ${options.recentDays} days`;
+    case 'baselineOrders':
+      return `${v.baselineOrders} orders in the ${options.baselineDays} days before`;
+    case 'frequencyDropPct':
+      return `order rate ${describeDrop(v.frequencyDropPct!)} vs the baseline window`;
+    case 'recentSpend':
+      return `spent ${v.recentSpend!.toString()} in the last ${options.recentDays} days`;
+    case 'baselineSpend':
+      return `spent ${v.baselineSpend!.toString()} in the ${options.baselineDays} days before`;
+    case 'spendDropPct':
+      return `spend rate ${describeDrop(v.spendDropPct!)} vs the baseline window`;
+    case 'satisfaction':
+      return `latest ${options.satisfaction.metric.toUpperCase()} ${v.satisfaction} (${iso(c.scoreAt)})`;
+    case 'satisfactionChange': {
+      const metric = options.satisfaction.metric.toUpperCase();
+      const against =
+        options.satisfaction.compareTo === 'previous'
+          ? `the previous ${metric} ${c.reference}`
+          : `the baseline mean ${c.reference}`;
+      return `${metric} changed by ${v.satisfactionChange} against ${against}`;
+    }
+    case 'complaints':
+      return `${v.complaints} complaints in the last ${options.recentDays} days`;
+    case 'lastComplaintReason':
+      return `latest complaint about ${v.lastComplaintReason} (${iso(c.complaintAt)})`;
+    case 'unresolvedTickets':
+      return `${v.unresolvedTickets} tickets not resolved`;
+    case 'recentEngagement':
+      return `${v.recentEngagement} ${options.engagementTypes.join('/')} interactions in the last ${options.recentDays} days`;
+    case 'baselineEngagement':
+      return `${v.baselineEngagement} in the ${options.baselineDays} days before`;
+    case 'engagementDropPct':
+      return `engagement rate ${describeDrop(v.engagementDropPct!)} vs the baseline window`;
+  }
+}
+
+/** A window's spend as Money (a shared zero when nothing was spent). */
+function spendMoney(spend: SpendSum, currency: string): Money {
+  if (spend.exact === undefined && spend.units === 0) return zero(currency);
+  return Money.of(spend.decimal(), currency);
+}
+
+/**
+ * `(recent × baselineDays) ÷ (baseline × recentDays)`, the ratio of the two
+ * spend rates: while both sums are whole minor units and the products stay
+ * exact integers, one division of exact integers (correctly rounded, like the
+ * decimal quotient's conversion to a number); else in decimal.
+ */
+function spendRatio(recent: SpendSum, baseline: SpendSum, options: ResolvedIndicatorOptions): number {
+  if (recent.exact === undefined && baseline.exact === undefined) {
+    const numerator = recent.units * options.baselineDays;
+    const denominator = baseline.units * options.recentDays;
+    if (Number.isSafeInteger(numerator) && Number.isSafeInteger(denominator)) return numerator / denominator;
+  }
+  return recent
+    .decimal()
+    .times(options.baselineDays)
+    .dividedBy(baseline.decimal().times(options.recentDays))
+    .toNumber();
 }
 
 const zeros = new Map<string, Money>();
@@ -462,15 +528,6 @@ function zero(currency: string): Money {
   return z;
 }
 
-function netAmount(order: OrderRecord, asOf: number): Decimal {
-  let amount = order.total.amount;
-  const refunds = order.refunds;
-  if (refunds !== undefined)
-    for (const refund of refunds)
-      if (refund.refundedAt.getTime() < asOf) amount = amount.minus(refund.amount.amount);
-  return amount;
-}
-
 function dropPct(recent: number, baseline: number, options: ResolvedIndicatorOptions): number | undefined {
   if (baseline === 0) return undefined;
   return round4((1 - (recent * options.baselineDays) / (baseline * options.recentDays)) * 100);
@@ -480,24 +537,29 @@ function describeDrop(pct: number): string {
   return pct >= 0 ? `down ${pct} %` : `up ${-pct} %`;
 }
 
-function medianOf(values: number[]): number {
-  if (values.length > 32) values.sort((a, b) => a - b);
+/** The median of the first `n` values (sorts them in place). */
+function medianOf(values: Float64Array, n: number): number {
+  if (n > 32) values.subarray(0, n).sort();
   else
-    for (let i = 1; i < values.length; i++) {
+    for (let i = 1; i < n; i++) {
       const v = values[i]!;
       let j = i - 1;
       for (; j >= 0 && values[j]! > v; j--) values[j + 1] = values[j]!;
       values[j + 1] = v;
     }
-  const mid = values.length >> 1;
-  return values.length % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
+  const mid = n >> 1;
+  return n % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
 }
 
-function isSorted(values: readonly number[]): boolean {
-  for (let i = 1; i < values.length; i++) if (values[i]! < values[i - 1]!) return false;
-  return true;
-}
-
+/** `YYYY-MM-DD` of an instant, cached by day (texts cite the same few hundred days over and over). */
 function iso(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  const day = Math.floor(ms / DAY);
+  let text = isoDays.get(day);
+  if (text === undefined) {
+    text = new Date(ms).toISOString().slice(0, 10);
+    if (isoDays.size >= 4096) isoDays.clear();
+    isoDays.set(day, text);
+  }
+  return text;
 }
+const isoDays = new Map<number, string>();

@@ -169,12 +169,15 @@ export async function scanPopulationChurn<C extends { readonly id: string }>(
   const activeSince = start - activeDays * DAY;
   const summary: Counts = new Map();
   let overall = { customers: 0, churned: 0 };
-  for (const step of mergeSteps(source)) {
-    if (step instanceof Promise) {
-      await step;
+  const steps = mergeSteps(source);
+  let settled: unknown;
+  for (let step = steps.next(); step.done !== true; step = steps.next(settled)) {
+    settled = undefined;
+    if (step.value instanceof Promise) {
+      settled = await step.value;
       continue;
     }
-    const history = step;
+    const history = step.value;
     let active = false;
     let bought = false;
     for (const o of history.orders) {

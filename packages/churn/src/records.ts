@@ -131,7 +131,7 @@ export function inferChurnRecord(
   if (issues.length > 0) throw new ChurnConfigError('churn inference options', issues);
   let complaint: { t: number; reason: string } | undefined;
   history.interactions.forEach((x, i) => {
-    checkInteraction(x, ['interactions', i]);
+    checkInteraction(x, 'interactions', i);
     const t = x.occurredAt.getTime();
     if (x.type !== 'complaint' || t >= asOf || t < asOf - lookback * 86_400_000) return;
     if (complaint === undefined || t >= complaint.t) complaint = { t, reason: x.reason ?? 'other' };

@@ -39,13 +39,17 @@ class Cursor<T> {
     const asyncIt = (source as AsyncIterable<T>)[Symbol.asyncIterator];
     this.it = asyncIt ? asyncIt.call(source) : (source as Iterable<T>)[Symbol.iterator]();
   }
-  /** Moves to the next item; returns a promise only when the source is async. */
-  advance(): void | Promise<void> {
+  /**
+   * Moves to the next item. When the source is async, returns the pending
+   * result instead: pass what it resolves to to {@link Cursor.settle}.
+   */
+  advance(): undefined | Promise<IteratorResult<T>> {
     const r = this.it.next();
-    if (r instanceof Promise) return r.then((x) => this.set(x));
-    this.set(r);
+    if (r instanceof Promise) return r;
+    this.settle(r);
+    return undefined;
   }
-  private set(r: IteratorResult<T>) {
+  settle(r: IteratorResult<T>): void {
     this.index++;
     this.head = r.done ? undefined : r.value;
   }
@@ -65,20 +69,40 @@ class Cursor<T> {
 export async function* groupHistories<C extends { readonly id: string } = Customer>(
   source: ChurnSource<C>,
 ): AsyncGenerator<CustomerHistory<C>> {
-  for (const step of mergeSteps(source)) {
-    if (step instanceof Promise) await step;
-    else yield step;
+  const steps = mergeSteps(source);
+  let settled: unknown;
+  for (let step = steps.next(); step.done !== true; step = steps.next(settled)) {
+    settled = undefined;
+    if (step.value instanceof Promise) settled = await step.value;
+    else yield step.value;
   }
 }
 
 /**
+ * One step of {@link mergeSteps}: the next history, or the pending result of
+ * an async stream, to await and pass back to the generator's `next`.
+ */
+export type MergeStep<C> = CustomerHistory<C> | Promise<unknown>;
+
+/**
  * The merge as a synchronous generator that yields either the next history
- * or a promise to await before resuming (only when a stream is async), so a
- * driver over plain iterables never pays for promises.
+ * or, only when a stream is async, a promise whose resolved value the driver
+ * passes back through `next(value)` (one await per record, no promise of our
+ * own): a driver over plain iterables never pays for promises.
+ *
+ * ```ts
+ * const steps = mergeSteps(source);
+ * let settled: unknown;
+ * for (let step = steps.next(); !step.done; step = steps.next(settled)) {
+ *   settled = undefined;
+ *   if (step.value instanceof Promise) { settled = await step.value; continue; }
+ *   use(step.value);
+ * }
+ * ```
  */
 export function* mergeSteps<C extends { readonly id: string }>(
   source: ChurnSource<C>,
-): Generator<CustomerHistory<C> | Promise<void>> {
+): Generator<MergeStep<C>, void, unknown> {
   if (source === null || typeof source !== 'object' || source.orders === undefined)
     throw new ChurnInputError(['orders'], 'a churn source needs an orders stream');
   const orders = new Cursor(source.orders);
@@ -86,7 +110,7 @@ export function* mergeSteps<C extends { readonly id: string }>(
   const customers = source.customers === undefined ? undefined : new Cursor(source.customers);
   for (const cursor of [orders, interactions, customers]) {
     const p = cursor?.advance();
-    if (p !== undefined) yield p;
+    if (p !== undefined) cursor!.settle((yield p) as IteratorResult<never>);
   }
   let previous: string | undefined;
   for (;;) {
@@ -117,29 +141,26 @@ export function* mergeSteps<C extends { readonly id: string }>(
     if (customers !== undefined && customers.head?.id === key) {
       customer = customers.head;
       const p = customers.advance();
-      if (p !== undefined) yield p;
+      if (p !== undefined) customers.settle((yield p) as IteratorResult<never>);
     }
     const ownOrders: OrderRecord[] = [];
     while (orders.head !== undefined && orders.head.customerId === key) {
-      checkOrder(orders.head, ['orders', orders.index]);
+      checkOrder(orders.head, 'orders', orders.index);
       ownOrders.push(orders.head);
       const p = orders.advance();
-      if (p !== undefined) yield p;
+      if (p !== undefined) orders.settle((yield p) as IteratorResult<never>);
     }
     const ownInteractions: InteractionRecord[] = [];
     if (interactions !== undefined)
       while (interactions.head !== undefined && interactions.head.customerId === key) {
-        checkInteraction(interactions.head, ['interactions', interactions.index]);
+        checkInteraction(interactions.head, 'interactions', interactions.index);
         ownInteractions.push(interactions.head);
         const p = interactions.advance();
-        if (p !== undefined) yield p;
+        if (p !== undefined) interactions.settle((yield p) as IteratorResult<never>);
       }
-    yield {
-      customerId: key,
-      ...(customer === undefined ? {} : { customer }),
-      orders: ownOrders,
-      interactions: ownInteractions,
-    };
+    yield customer === undefined
+      ? { customerId: key, orders: ownOrders, interactions: ownInteractions }
+      : { customerId: key, customer, orders: ownOrders, interactions: ownInteractions };
   }
 }
 

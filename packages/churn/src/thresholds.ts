@@ -289,29 +289,43 @@ export function assessLevel(
     thresholds.rules;
   const explain = options.explain ?? true;
   const previous = options.previous?.rules;
-  const fired: (FiredThreshold & { rank: number })[] = [];
+  const fired: FiredThreshold[] = [];
+  let ranks: number[] | undefined;
   let top = -1;
-  for (const rule of rules) {
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r]!;
     let via: 'entered' | 'held' | undefined;
     if (rule.when.test(facts)) via = 'entered';
     else if (rule.exit !== undefined && previous?.includes(rule.id) && !rule.exit.test(facts)) via = 'held';
     if (via === undefined) continue;
     if (rule.rank > top) top = rule.rank;
-    fired.push({
-      id: rule.id,
-      level: rule.level,
-      rank: rule.rank,
-      via,
-      ...(rule.description === undefined ? {} : { description: rule.description }),
-      ...(explain ? { explanation: rule.when.explain(facts) } : {}),
-      ...(explain && via === 'held' ? { exitExplanation: rule.exit!.explain(facts) } : {}),
-    });
+    // highest level first, in rule order within a level (a stable insertion into the few fired so far)
+    ranks ??= [];
+    let at = fired.length;
+    while (at > 0 && ranks[at - 1]! < rule.rank) at--;
+    fired.splice(at, 0, firedThreshold(rule, via, explain, facts));
+    ranks.splice(at, 0, rule.rank);
   }
-  fired.sort((a, b) => b.rank - a.rank);
-  return {
-    level: top < 0 ? null : thresholds.levels[top]!,
-    rules: fired.map(({ rank: _rank, ...rule }) => rule),
+  return { level: top < 0 ? null : thresholds.levels[top]!, rules: fired };
+}
+
+function firedThreshold(
+  rule: CompiledThresholdRule,
+  via: 'entered' | 'held',
+  explain: boolean,
+  facts: unknown,
+): FiredThreshold {
+  const fired: { -readonly [K in keyof FiredThreshold]: FiredThreshold[K] } = {
+    id: rule.id,
+    level: rule.level,
+    via,
   };
+  if (rule.description !== undefined) fired.description = rule.description;
+  if (explain) {
+    fired.explanation = rule.when.explain(facts);
+    if (via === 'held') fired.exitExplanation = rule.exit!.explain(facts);
+  }
+  return fired;
 }
 
 /**

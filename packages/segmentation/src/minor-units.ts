@@ -1,8 +1,10 @@
-import type { Decimal } from '@crmkit/core';
+import { Decimal } from '@crmkit/core';
 
 const SAFE = 9_007_199_254_740_991;
 /** 10⁰ … 10²², exact doubles. */
 export const POW10: readonly number[] = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/** 10⁰ … 10⁻²² as exact decimals: `units × MINOR[digits]` is the amount, exactly (cheaper than dividing). */
+export const MINOR: readonly Decimal[] = POW10.map((_, i) => new Decimal(`1e-${i}`));
 
 /**
  * The amount as a whole number of `digits`-decimal units (cents for 2), or

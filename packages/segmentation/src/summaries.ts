@@ -13,7 +13,7 @@ import {
   type ValidationIssue,
 } from '@crmkit/core';
 import { z } from 'zod';
-import { minorUnits, POW10 } from './minor-units';
+import { MINOR, minorUnits } from './minor-units';
 import { forEachRow, type Source } from './source';
 
 /**
@@ -221,7 +221,8 @@ export function summaryColumns(summaries: CustomerSummaries): SummaryColumns {
 export class SummaryAccumulator {
   private readonly index = new Map<string, number>();
   private readonly ids: string[] = [];
-  private readonly exact = new Map<number, Decimal>();
+  /** Customers summed in decimal (see the class comment), created on the first. */
+  private exact: Map<number, Decimal> | undefined;
   private first = new Float64Array(1024);
   private last = new Float64Array(1024);
   private counts = new Uint32Array(1024);
@@ -247,27 +248,57 @@ export class SummaryAccumulator {
 
   /** Counts one order; `index` (its position in the stream) names it in errors. */
   add(order: Order, index: number): void {
-    if (
-      typeof order?.customerId !== 'string' ||
-      !(order.placedAt instanceof Date) ||
-      !(order.total instanceof Money)
-    ) {
+    const id = order?.customerId;
+    const placedAt = order?.placedAt;
+    const total = order?.total;
+    if (typeof id !== 'string' || !(placedAt instanceof Date) || !(total instanceof Money)) {
       throw notAnOrder(index);
     }
     if (order.status === 'cancelled') return;
-    const placed = order.placedAt.getTime();
+    const placed = placedAt.getTime();
     if (placed > this.asOf) return;
-    if (this.currency === undefined) {
-      this.currency = order.currency;
-      this.digits = order.total.minorDigits;
-    } else if (order.currency !== this.currency) {
+    if (order.currency !== this.currency) this.adopt(order);
+    let i: number;
+    if (id === this.lastId) {
+      i = this.lastIndex;
+      if (placed < this.first[i]!) this.first[i] = placed;
+      if (placed > this.last[i]!) this.last[i] = placed;
+    } else {
+      i = this.customer(id, placed);
+      this.lastId = id;
+      this.lastIndex = i;
+    }
+    this.counts[i]!++;
+    const refunds = order.refunds;
+    if (!Array.isArray(refunds)) throw notAnOrder(index);
+    // the order's net amount in minor units: one exact integer sum per order, decimals only as a fallback
+    let net = minorUnits(total.amount, this.digits);
+    for (let r = 0; r < refunds.length; r++) {
+      const refund = refunds[r]!;
+      if (!(refund?.refundedAt instanceof Date) || !(refund.amount instanceof Money)) throw notAnOrder(index);
+      if (refund.refundedAt.getTime() > this.asOf) continue;
+      const units = net === undefined ? undefined : minorUnits(refund.amount.amount, this.digits);
+      net = units === undefined ? undefined : (net as number) - units;
+      if (net !== undefined && !Number.isSafeInteger(net)) net = undefined;
+    }
+    const sum = net === undefined ? Number.NaN : this.units[i]! + net;
+    if (Number.isSafeInteger(sum) && (this.exact === undefined || !this.exact.has(i))) this.units[i] = sum;
+    else this.creditExactly(i, order);
+  }
+
+  /** Takes the first order's currency, or throws for an order in another one. */
+  private adopt(order: Order): void {
+    if (this.currency !== undefined) {
       throw new CurrencyMismatchError(this.currency, order.currency, `summarise order ${order.id} with`);
     }
-    const id = order.customerId;
+    this.currency = order.currency;
+    this.digits = order.total.minorDigits;
+  }
+
+  /** The column index of a customer other than the last one, added (first = last = `placed`) if new. */
+  private customer(id: string, placed: number): number {
     let i: number | undefined;
-    if (id === this.lastId) i = this.lastIndex;
-    else if (this.sorted && (this.lastId === undefined || id > this.lastId)) i = undefined;
-    else {
+    if (!this.sorted || (this.lastId !== undefined && id <= this.lastId)) {
       if (this.sorted) this.indexAll();
       i = this.index.get(id);
     }
@@ -282,17 +313,18 @@ export class SummaryAccumulator {
       if (placed < this.first[i]!) this.first[i] = placed;
       if (placed > this.last[i]!) this.last[i] = placed;
     }
-    this.lastId = order.customerId;
-    this.lastIndex = i;
-    this.counts[i]!++;
-    this.credit(i, order.total.amount, 1);
-    const refunds = order.refunds;
-    if (!Array.isArray(refunds)) throw notAnOrder(index);
-    for (let r = 0; r < refunds.length; r++) {
-      const refund = refunds[r]!;
-      if (!(refund?.refundedAt instanceof Date) || !(refund.amount instanceof Money)) throw notAnOrder(index);
-      if (refund.refundedAt.getTime() <= this.asOf) this.credit(i, refund.amount.amount, -1);
+    return i;
+  }
+
+  /** Credits an order's net amount to a customer in decimal (see the class comment). */
+  private creditExactly(i: number, order: Order): void {
+    this.exact ??= new Map();
+    let exact = this.exact.get(i) ?? new DecimalConstructor(this.units[i]!).times(MINOR[this.digits]!);
+    exact = exact.plus(order.total.amount);
+    for (const refund of order.refunds) {
+      if (refund.refundedAt.getTime() <= this.asOf) exact = exact.minus(refund.amount.amount);
     }
+    this.exact.set(i, exact);
   }
 
   /** The position of a customer in the columns, if seen. */
@@ -322,7 +354,7 @@ export class SummaryAccumulator {
     const scale = 10 ** this.digits;
     const monetary = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const exact = this.exact.get(i);
+      const exact = this.exact?.get(i);
       monetary[i] = exact === undefined ? this.units[i]! / scale : exact.toNumber();
     }
     return {
@@ -353,24 +385,10 @@ export class SummaryAccumulator {
   }
 
   private money(i: number): Money {
-    const exact = this.exact.get(i);
+    const exact = this.exact?.get(i);
     if (exact !== undefined) return Money.of(exact, this.currency!);
-    // integer units over a power of ten: exact, and the cheapest way to a Decimal
-    return Money.of(new DecimalConstructor(this.units[i]!).dividedBy(POW10[this.digits]!), this.currency!);
-  }
-
-  private credit(i: number, amount: Decimal, sign: 1 | -1): void {
-    if (this.exact.size === 0 || !this.exact.has(i)) {
-      const units = minorUnits(amount, this.digits);
-      const sum = units === undefined ? Number.NaN : this.units[i]! + sign * units;
-      if (Number.isSafeInteger(sum)) {
-        this.units[i] = sum;
-        return;
-      }
-      this.exact.set(i, new DecimalConstructor(this.units[i]!).dividedBy(10 ** this.digits));
-    }
-    const exact = this.exact.get(i)!;
-    this.exact.set(i, sign > 0 ? exact.plus(amount) : exact.minus(amount));
+    // integer units times a power of ten: exact, and the cheapest way to a Decimal
+    return Money.of(new DecimalConstructor(this.units[i]!).times(MINOR[this.digits]!), this.currency!);
   }
 
   private grow(): void {

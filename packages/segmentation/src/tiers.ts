@@ -436,13 +436,19 @@ function fillShares(
   tierOf.fill(-1);
   const last = targets.length - 1;
   const candidates = new Int32Array(n);
+  let sorted = new Float64Array(0);
   for (let t = 0; t < last; t++) {
     const values = criterionValues[t]!;
     let m = 0;
     for (let i = 0; i < n; i++) if (tierOf[i] === -1 && !Number.isNaN(values[i]!)) candidates[m++] = i;
-    const sorted = new Float64Array(m);
-    for (let c = 0; c < m; c++) sorted[c] = values[candidates[c]!]!;
-    sorted.sort();
+    if (t > 0 && criterionValues[t - 1] === values && sorted.length >= m) {
+      // same criterion as the tier above, which took the largest values: the rest are already sorted
+      sorted = sorted.subarray(0, m);
+    } else {
+      sorted = new Float64Array(m);
+      for (let c = 0; c < m; c++) sorted[c] = values[candidates[c]!]!;
+      sorted.sort();
+    }
     const take = Math.min(targets[t]!, m);
     if (take === 0) continue;
     const cutoff = sorted[m - take]!;
