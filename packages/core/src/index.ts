@@ -17,6 +17,7 @@ export * from './ids';
 export * from './interaction';
 export * from './json';
 export * from './memory';
+export * from './minor-units';
 export * from './money';
 export * from './order';
 export * from './ports';

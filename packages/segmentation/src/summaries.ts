@@ -2,18 +2,18 @@ import {
   CurrencyMismatchError,
   CurrencySchema,
   type Decimal,
-  Decimal as DecimalConstructor,
+  decimalToMinorUnits,
   IdSchema,
   InstantSchema,
   Money,
   MoneySchema,
+  minorUnitsToDecimal,
   type Order,
   parseWith,
   ValidationError,
   type ValidationIssue,
 } from '@crmkit/core';
 import { z } from 'zod';
-import { MINOR, minorUnits } from './minor-units';
 import { forEachRow, type Source } from './source';
 
 /**
@@ -272,12 +272,12 @@ export class SummaryAccumulator {
     const refunds = order.refunds;
     if (!Array.isArray(refunds)) throw notAnOrder(index);
     // the order's net amount in minor units: one exact integer sum per order, decimals only as a fallback
-    let net = minorUnits(total.amount, this.digits);
+    let net = decimalToMinorUnits(total.amount, this.digits);
     for (let r = 0; r < refunds.length; r++) {
       const refund = refunds[r]!;
       if (!(refund?.refundedAt instanceof Date) || !(refund.amount instanceof Money)) throw notAnOrder(index);
       if (refund.refundedAt.getTime() > this.asOf) continue;
-      const units = net === undefined ? undefined : minorUnits(refund.amount.amount, this.digits);
+      const units = net === undefined ? undefined : decimalToMinorUnits(refund.amount.amount, this.digits);
       net = units === undefined ? undefined : (net as number) - units;
       if (net !== undefined && !Number.isSafeInteger(net)) net = undefined;
     }
@@ -319,7 +319,7 @@ export class SummaryAccumulator {
   /** Credits an order's net amount to a customer in decimal (see the class comment). */
   private creditExactly(i: number, order: Order): void {
     this.exact ??= new Map();
-    let exact = this.exact.get(i) ?? new DecimalConstructor(this.units[i]!).times(MINOR[this.digits]!);
+    let exact = this.exact.get(i) ?? minorUnitsToDecimal(this.units[i]!, this.digits);
     exact = exact.plus(order.total.amount);
     for (const refund of order.refunds) {
       if (refund.refundedAt.getTime() <= this.asOf) exact = exact.minus(refund.amount.amount);
@@ -388,7 +388,7 @@ export class SummaryAccumulator {
     const exact = this.exact?.get(i);
     if (exact !== undefined) return Money.of(exact, this.currency!);
     // integer units times a power of ten: exact, and the cheapest way to a Decimal
-    return Money.of(new DecimalConstructor(this.units[i]!).times(MINOR[this.digits]!), this.currency!);
+    return Money.of(minorUnitsToDecimal(this.units[i]!, this.digits), this.currency!);
   }
 
   private grow(): void {
