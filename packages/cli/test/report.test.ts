@@ -34,6 +34,9 @@ describe('renderReportHtml', () => {
     expect(html).not.toContain('At risk <b>');
     expect(html).toContain('6,000 EUR');
     expect(html).toContain('Top 20 % bring');
+    // Churn levels are coloured by severity, not by palette position.
+    expect(html).toMatch(/fill="#c94c4c"><title>[^<]* · critical: \d+<\/title>/);
+    expect(html).toMatch(/fill="#9aa5b1"><title>[^<]* · none: \d+<\/title>/);
   });
 });
 

@@ -125,13 +125,15 @@ export function columnChart(title: string, columns: readonly Bar[], format: (n: 
   return svg(title, width, height, parts.join(''));
 }
 
-/** Stacked horizontal bars: one bar per category, one colour per series. */
+/** Stacked horizontal bars: one bar per category, one colour per series (`colours`, else the palette). */
 export function stackedBarChart(
   title: string,
   categories: readonly string[],
   series: readonly string[],
   values: readonly (readonly number[])[],
+  colours: readonly string[] = [],
 ): string {
+  const colour = (s: number) => colours[s] ?? categoryColour(s);
   const rowHeight = 26;
   const labelWidth = 170;
   const barWidth = 420;
@@ -141,7 +143,7 @@ export function stackedBarChart(
   const max = Math.max(0, ...values.map((row) => row.reduce((a, b) => a + b, 0)));
   const parts = series.map(
     (name, s) =>
-      `<rect x="${labelWidth + s * 110}" y="6" width="12" height="12" fill="${categoryColour(s)}"/><text x="${labelWidth + s * 110 + 16}" y="17">${escapeHtml(name)}</text>`,
+      `<rect x="${labelWidth + s * 110}" y="6" width="12" height="12" fill="${colour(s)}"/><text x="${labelWidth + s * 110 + 16}" y="17">${escapeHtml(name)}</text>`,
   );
   categories.forEach((category, r) => {
     const y = legendHeight + r * rowHeight;
@@ -151,7 +153,7 @@ export function stackedBarChart(
       const w = max > 0 ? round((value / max) * barWidth) : 0;
       if (w > 0) {
         parts.push(
-          `<rect class="segment" x="${x}" y="${y + 3}" width="${w}" height="${rowHeight - 8}" fill="${categoryColour(s)}"><title>${escapeHtml(`${category} · ${series[s]}: ${value}`)}</title></rect>`,
+          `<rect class="segment" x="${x}" y="${y + 3}" width="${w}" height="${rowHeight - 8}" fill="${colour(s)}"><title>${escapeHtml(`${category} · ${series[s]}: ${value}`)}</title></rect>`,
         );
       }
       x += w;

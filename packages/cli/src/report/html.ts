@@ -6,6 +6,14 @@ const percent = (n: number) => `${(n * 100).toFixed(n >= 0.1 || n === 0 ? 0 : 1)
 const money = (amount: string, currency: string) =>
   `${Number(amount).toLocaleString('en-US', { maximumFractionDigits: 0 })} ${currency}`;
 
+/** Churn levels in order of severity: calm grey, then yellow, orange, red. */
+const LEVEL_COLOURS: Readonly<Record<string, string>> = {
+  none: '#9aa5b1',
+  watch: '#d4b02f',
+  warning: '#e5892b',
+  critical: '#c94c4c',
+};
+
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2733;background:#f5f7fa;margin:0}
 main{max-width:1080px;margin:0 auto;padding:24px}
@@ -136,6 +144,7 @@ export function renderReportHtml(report: AnalysisReport): string {
         churn.bySegment.map((s) => s.segment),
         levels,
         churn.bySegment.map((s) => levels.map((level) => s.levels[level] ?? 0)),
+        levels.map((level) => LEVEL_COLOURS[level] ?? '#6b7785'),
       ) +
         table(
           ['level', 'customers', 'share'],
