@@ -18,6 +18,7 @@ import type { Explanation } from '@crmkit/rules';
 import { z } from 'zod';
 import { type AccessPolicy, grantDeclared } from './capabilities';
 import type { ClvQueries } from './clv';
+import { ConsentModeSchema } from './consent';
 import type { ContributionRegistry } from './contributions';
 import { type DeadLetter, type DeliveryStatus, RetryPolicySchema, type Scheduler } from './delivery';
 import type { CustomerStats } from './facts';
@@ -41,6 +42,10 @@ const isFunction = (v: unknown) => typeof v === 'function';
  *   caller's roles (`crm.as(actor)`) and plugins get PII only with
  *   `customers:pii` declared and explicitly granted
  * - `privacy` — {@link PrivacyOptions} (with a protected storage only)
+ * - `consent` — a {@link ConsentMode}: `'enforce'` (the default with a
+ *   protected storage) makes segments, CLV scoring, churn evaluation,
+ *   win-back and loyalty messages skip customers without the needed consent;
+ *   `'ignore'` (the default otherwise) makes every consent check pass
  * - `logger` — a {@link Logger} (default: silent)
  * - `ids` — event id generator (default: random UUIDs)
  * - `accessPolicy` — who gets which capability (default: {@link grantDeclared};
@@ -89,6 +94,7 @@ export const CrmOptionsSchema = z
       )
       .optional(),
     privacy: PrivacyOptionsSchema.optional(),
+    consent: ConsentModeSchema.optional(),
     retry: RetryPolicySchema.optional(),
     scheduler: z
       .custom<Scheduler>((v) => isObject(v) && isFunction(v.schedule), 'must be a Scheduler')
@@ -191,11 +197,20 @@ export interface CrmActions {
   recordInteraction(input: InteractionInput, options?: WriteOptions): Promise<Interaction>;
   /** A customer as this actor may see them (sensitive fields plain, masked or withheld under privacy). */
   getCustomer(customerId: string): Promise<Customer | undefined>;
-  /** The segments (contributed by plugins) a customer is in. */
+  /**
+   * The segments (contributed by plugins) a customer is in. When the host
+   * enforces consent and the customer has not consented to `profiling` (read
+   * now), no segment is evaluated and the list is empty; the skip is logged
+   * and, under privacy, audited as a denied `customer.segments`.
+   */
   segmentsOf(customerId: string, options?: { explain?: boolean }): Promise<SegmentMembership[]>;
   /** A customer's order facts now: counts, first/last order, historical value (`netSpent`). */
   statsOf(customerId: string): Promise<CustomerStats>;
-  /** Customer lifetime value: fit the models, score a customer. */
+  /**
+   * Customer lifetime value: fit the models, score a customer. Scoring a
+   * customer without `profiling` consent (when the host enforces consent)
+   * throws `ConsentRequiredError`.
+   */
   readonly clv: ClvQueries;
 }
 

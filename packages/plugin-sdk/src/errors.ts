@@ -128,3 +128,32 @@ export class CapabilityDeniedError extends CrmError {
     this.capability = capability;
   }
 }
+
+/**
+ * A single-customer profiling query (`crm.clv.forCustomer`) was refused
+ * because the host enforces consent and the customer has not consented to
+ * the purpose it needs (`profiling`) at the time of the call. Code
+ * `CONSENT_REQUIRED`; the refusal is logged and, under privacy, audited.
+ *
+ * @example
+ * ```ts
+ * try { await crm.clv.forCustomer('c1', models); }
+ * catch (e) { if (e instanceof ConsentRequiredError) console.log(e.customerId, e.purpose); } // 'c1' 'profiling'
+ * ```
+ */
+export class ConsentRequiredError extends CrmError {
+  /** The customer without consent. */
+  readonly customerId: string;
+  /** The purpose the operation needs. */
+  readonly purpose: string;
+
+  constructor(customerId: string, purpose: string, action: string) {
+    super(
+      'CONSENT_REQUIRED',
+      `${action} needs ${JSON.stringify(purpose)} consent, which customer ${JSON.stringify(customerId)} has not given`,
+      { customerId, purpose, action },
+    );
+    this.customerId = customerId;
+    this.purpose = purpose;
+  }
+}

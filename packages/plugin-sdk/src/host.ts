@@ -23,6 +23,7 @@ import { z } from 'zod';
 import { type Capability, grantDeclared, redactCustomer } from './capabilities';
 import { customerValue, fitClv } from './clv';
 import { encodePayload } from './codec';
+import { createConsentGate } from './consent';
 import { builtInContributionKinds, type Contribution, type ContributionKind } from './contributions';
 import {
   type Crm,
@@ -40,7 +41,7 @@ import {
   type Scheduler,
   type Subscriber,
 } from './delivery';
-import { CapabilityDeniedError, PluginRegistrationError } from './errors';
+import { CapabilityDeniedError, ConsentRequiredError, PluginRegistrationError } from './errors';
 import { customerStats } from './facts';
 import { childLogger, silentLogger } from './logger';
 import { namespacedStorage } from './namespaced-storage';
@@ -107,6 +108,13 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     ]);
   }
   const policy = opts.accessPolicy ?? (privacy ? grantDeclaredWithoutPii : grantDeclared);
+  const consent = createConsentGate(
+    opts.consent ?? (privacy ? 'enforce' : 'ignore'),
+    storage,
+    privacy,
+    clock,
+    logger,
+  );
   const retry = opts.retry ?? RetryPolicySchema.parse({});
   const kinds: Record<string, z.ZodType> = { ...builtInContributionKinds, ...opts.contributionKinds };
   const contributions = new Map<string, Contribution[]>();
@@ -394,6 +402,7 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
       ids,
       storage: namespacedStorage(storage, `plugin.${r.name}.`),
       capabilities: r.granted,
+      consent: consent.forPlugin(privateRepos, childLogger(logger, { plugin: r.name })),
       customers: reader<PluginCustomer, { batchSize?: number }>(
         r,
         'customers:read',
@@ -564,6 +573,14 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
    * writes and for facts, segments and CLV.
    */
   function actions(target: Storage, guard: ProtectedStorage | undefined): CrmActions {
+    /** Whether a customer may be profiled now; a skip is logged and audited as the caller. */
+    const profiled = async (customerId: string, action: string) => {
+      if (!consent.enforced) return true;
+      const given = await consent.consents(customerId, 'profiling');
+      if (given === undefined) throw new NotFoundError('customer', customerId);
+      if (!given) await consent.skipped(guard ?? privacy, customerId, 'profiling', action);
+      return given;
+    };
     const authorize = async (access: 'read' | 'write', action: string, customerId?: unknown) => {
       await guard?.authorizeFields('internal', access, {
         action,
@@ -723,6 +740,7 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
       async segmentsOf(customerId, options = {}) {
         checkId(customerId);
         await authorize('read', 'customer.segments', customerId);
+        if (!(await profiled(customerId, 'customer.segments'))) return [];
         const facts = await factsOf(customerId);
         const out: SegmentMembership[] = [];
         for (const { c, test } of compiledSegments) {
@@ -747,6 +765,9 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
           checkId(customerId);
           await authorize('read', 'clv.customer', customerId);
           if (!(await storage.customers.get(customerId))) throw new NotFoundError('customer', customerId);
+          if (!(await profiled(customerId, 'clv.customer'))) {
+            throw new ConsentRequiredError(customerId, 'profiling', 'clv.customer');
+          }
           return customerValue(customerId, storage.orders.list({ customerId }), models, options, clock.now());
         },
       },

@@ -4,7 +4,8 @@
  * event delivery to plugins (retries, dead letters, replay), CLV queries,
  * and — over a `@crmkit/privacy` protected storage — encryption, role checks
  * per caller (`crm.as(actor)`) and audited, capability-gated PII for
- * plugins; `definePlugin` makes a plugin small, typed, capability-gated and
+ * plugins, and consent enforced for profiling and customer messages;
+ * `definePlugin` makes a plugin small, typed, capability-gated and
  * testable with `createTestHost`.
  *
  * @packageDocumentation
@@ -34,6 +35,12 @@ export {
   CustomerValueOptionsSchema,
 } from './clv';
 export { decodePayload, encodePayload } from './codec';
+export {
+  type ConsentCheckOptions,
+  type ConsentMode,
+  ConsentModeSchema,
+  type PluginConsent,
+} from './consent';
 export {
   builtInContributionKinds,
   ChurnPlaybookContributionSchema,
@@ -67,6 +74,7 @@ export {
 } from './delivery';
 export {
   CapabilityDeniedError,
+  ConsentRequiredError,
   PluginConfigError,
   PluginRegistrationError,
   type RegistrationProblem,

@@ -15,6 +15,7 @@ import type {
 import { parseWith } from '@crmkit/core';
 import { z } from 'zod';
 import { type Capability, CapabilitySchema, type PII_FIELDS, type RedactedCustomer } from './capabilities';
+import type { PluginConsent } from './consent';
 import type { ContributionKind, ContributionMap } from './contributions';
 import type { Logger } from './logger';
 import { isVersion, isVersionRange } from './version';
@@ -145,6 +146,12 @@ export interface PluginContext<Config> {
   readonly orders: RecordReader<Order, OrderQuery>;
   /** Interactions (`interactions:read`). */
   readonly interactions: RecordReader<Interaction, InteractionQuery>;
+  /**
+   * Consent checks: whether a customer consents to a purpose now (always
+   * yes when the host does not enforce consent). Ask before profiling or
+   * contacting a customer.
+   */
+  readonly consent: PluginConsent;
   /** Handles an event type; call during `setup`. */
   on<K extends DomainEventType>(type: K, handler: EventHandler<K>): void;
   /** Publishes a domain event through the host's outbox (`events:emit`). */

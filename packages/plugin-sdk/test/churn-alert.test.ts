@@ -48,9 +48,16 @@ describe('churn-alert plugin', () => {
     await host.crm.recordOrder(order('o2', 'c2', '10.00', 100));
     host.clock.set('2026-04-11T00:00:00Z');
     const summary = await host.crm.api(churnAlertPlugin).evaluate();
-    expect(summary).toEqual({ customers: 2, byLevel: { high: 1 }, changes: 1 });
+    expect(summary).toEqual({
+      customers: 2,
+      byLevel: { high: 1 },
+      changes: 1,
+      skipped: 0,
+      winBacks: 0,
+      suppressed: 0,
+    });
     expect(host.eventsOf('churn.population-alert').map((e) => e.data)).toEqual([
-      { level: 'high', rate: 0.5, threshold: 0.05, customers: 2 },
+      { level: 'high', rate: 0.5, threshold: 0.05, customers: 2, skipped: 0 },
     ]);
   });
 

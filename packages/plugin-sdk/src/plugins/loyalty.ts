@@ -10,19 +10,25 @@ import {
   type Redemption,
   type TierChange,
 } from '@crmkit/loyalty';
+import { ConsentPurposeSchema } from '@crmkit/privacy';
 import { z } from 'zod';
 import { definePlugin, type PluginStorage } from '../plugin';
 import { SDK_VERSION } from '../version';
 
 declare module '@crmkit/core' {
   interface DomainEventMap {
-    /** Points credited for an order. */
+    /**
+     * Points credited for an order (birthday and member-day bonuses included).
+     * `suppressed`: the member does not consent to loyalty messages now, so
+     * no notification may be sent for it; the points are credited either way.
+     */
     'loyalty.points-earned': {
       memberId: string;
       orderId: string;
       points: number;
       balance: number;
       summary: string;
+      suppressed: boolean;
     };
     /** Points taken back for a refund or a cancellation. */
     'loyalty.points-reversed': {
@@ -32,8 +38,18 @@ declare module '@crmkit/core' {
       points: number;
       balance: number;
     };
-    /** A member moved tier (upgrade, downgrade, grace, requalified). */
-    'loyalty.tier-changed': { memberId: string; kind: string; from: string; to: string; reason: string };
+    /**
+     * A member moved tier (upgrade, downgrade, grace, requalified);
+     * `suppressed` as for `loyalty.points-earned`.
+     */
+    'loyalty.tier-changed': {
+      memberId: string;
+      kind: string;
+      from: string;
+      to: string;
+      reason: string;
+      suppressed: boolean;
+    };
     /** A reward was redeemed. */
     'loyalty.reward-redeemed': {
       memberId: string;
@@ -52,7 +68,9 @@ declare module '@crmkit/core' {
  * expiry, rewards, referrals), when points are earned (`earnOn`: when the
  * order is `'paid'`, the default, or as soon as it is `'placed'`) and how
  * often expiry and the tier review run (`maintenanceEveryMs`, default one
- * day). Condition errors in the programme are reported at their config path.
+ * day), and the consent purpose its member messages need (`messagePurpose`,
+ * default `'marketing.email'`). Condition errors in the programme are
+ * reported at their config path.
  *
  * @example
  * ```ts
@@ -87,6 +105,7 @@ export const LoyaltyPluginConfigSchema = z
       }),
     earnOn: z.enum(['paid', 'placed']).default('paid'),
     maintenanceEveryMs: z.number().int().positive().default(86_400_000),
+    messagePurpose: ConsentPurposeSchema.default('marketing.email'),
   })
   .strict();
 
@@ -199,7 +218,11 @@ function ports(storage: PluginStorage): Storage {
  * redemption helpers for an HTTP back end (`account`, `endpoints.redeem`).
  * Everything is configured by its config object. It publishes
  * `loyalty.points-earned`, `loyalty.points-reversed`, `loyalty.tier-changed`
- * and `loyalty.reward-redeemed`.
+ * and `loyalty.reward-redeemed`. Consent never touches the ledger (points are
+ * contractual), but when the host enforces consent, `loyalty.points-earned`
+ * and `loyalty.tier-changed` carry `suppressed: true` for a member without
+ * `messagePurpose` consent at that moment (audited): a mailer must not send
+ * them. Reversals and redemptions are transactional and always notifiable.
  *
  * @example
  * ```ts
@@ -226,10 +249,18 @@ export const loyaltyPlugin = definePlugin({
       definition: ctx.config.program,
     });
 
+    /** Whether a message about this event must not reach the member: consent read now. */
+    const suppressed = async (memberId: string) =>
+      !(await ctx.consent.check(memberId, ctx.config.messagePurpose, { action: 'loyalty.notify' }));
+
     const tierChanged = async (memberId: string, change: TierChange | null) => {
       if (!change) return;
       const { kind, from, to, reason } = change;
-      await ctx.emit('loyalty.tier-changed', { memberId, kind, from, to, reason }, { customerId: memberId });
+      await ctx.emit(
+        'loyalty.tier-changed',
+        { memberId, kind, from, to, reason, suppressed: await suppressed(memberId) },
+        { customerId: memberId },
+      );
     };
 
     const customerFacts = async (customerId: string): Promise<Record<string, unknown> | undefined> => {
@@ -260,6 +291,7 @@ export const loyaltyPlugin = definePlugin({
             points: outcome.points,
             balance: outcome.balance,
             summary: outcome.summary,
+            suppressed: await suppressed(outcome.memberId),
           },
           { customerId: order.customerId, idempotencyKey: `${key}:earned` },
         );
