@@ -5,7 +5,7 @@ import { type Confusion, confusion } from './calibrate';
 import { ChurnConfigError, parseConfig } from './errors';
 import type { CustomerHistory, PurchaseModel } from './history';
 import type { ChurnIndicators, IndicatorOptions } from './indicators';
-import { type ChurnSource, mergeSteps } from './source';
+import { type ChurnSource, forEachHistory } from './source';
 import type { ThresholdConfig, Thresholds } from './thresholds';
 
 const DAY = 86_400_000;
@@ -152,15 +152,7 @@ export async function backtest<C extends { readonly id: string }>(
   const byLevel = new Map<string | null, { customers: number; churned: number }>();
   let customers = 0;
   let churned = 0;
-  const steps = mergeSteps(source);
-  let settled: unknown;
-  for (let step = steps.next(); step.done !== true; step = steps.next(settled)) {
-    settled = undefined;
-    if (step.value instanceof Promise) {
-      settled = await step.value;
-      continue;
-    }
-    const history = step.value;
+  await forEachHistory(source, (history) => {
     let before = false;
     let after = false;
     for (const o of history.orders) {
@@ -169,7 +161,7 @@ export async function backtest<C extends { readonly id: string }>(
       if (t < cutoff) before ||= t >= activeSince;
       else if (t < end) after = true;
     }
-    if (!before) continue;
+    if (!before) return;
     const a = assess(history);
     levels ??= a.levels;
     const gone = !after;
@@ -186,7 +178,7 @@ export async function backtest<C extends { readonly id: string }>(
       level: a.level,
       churned: gone,
     });
-  }
+  });
   const names = levels ?? [];
   const baseRate = customers === 0 ? 0 : churned / customers;
   const evidence = names.map((level, rank): LevelEvidence => {

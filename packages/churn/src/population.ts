@@ -2,7 +2,7 @@ import { InstantSchema } from '@crmkit/core';
 import { z } from 'zod';
 import { ChurnConfigError, parseConfig } from './errors';
 import type { CustomerHistory } from './history';
-import { type ChurnSource, mergeSteps } from './source';
+import { type ChurnSource, forEachHistory } from './source';
 
 const DAY = 86_400_000;
 const rate = z.number().gt(0, 'must be > 0').max(1, 'must be <= 1 (a share, 0.05 is 5 %)');
@@ -169,15 +169,7 @@ export async function scanPopulationChurn<C extends { readonly id: string }>(
   const activeSince = start - activeDays * DAY;
   const summary: Counts = new Map();
   let overall = { customers: 0, churned: 0 };
-  const steps = mergeSteps(source);
-  let settled: unknown;
-  for (let step = steps.next(); step.done !== true; step = steps.next(settled)) {
-    settled = undefined;
-    if (step.value instanceof Promise) {
-      settled = await step.value;
-      continue;
-    }
-    const history = step.value;
+  await forEachHistory(source, (history) => {
     let active = false;
     let bought = false;
     for (const o of history.orders) {
@@ -186,7 +178,7 @@ export async function scanPopulationChurn<C extends { readonly id: string }>(
       if (t >= activeSince && t < start) active = true;
       else if (t >= start && t < end) bought = true;
     }
-    if (!active) continue;
+    if (!active) return;
     overall = { customers: overall.customers + 1, churned: overall.churned + (bought ? 0 : 1) };
     const segment = segmentOf?.(history);
     if (segment !== undefined) {
@@ -195,7 +187,7 @@ export async function scanPopulationChurn<C extends { readonly id: string }>(
       if (!bought) c.churned++;
       summary.set(segment, c);
     }
-  }
+  });
   return report(resolved, overall, summary);
 }
 

@@ -79,6 +79,24 @@ export async function* groupHistories<C extends { readonly id: string } = Custom
 }
 
 /**
+ * Calls `visit` with each customer's history, in customer-id order: the
+ * driver loop of {@link mergeSteps} for callers that need no generator (a
+ * plain-iterable source never pays for a promise).
+ */
+export async function forEachHistory<C extends { readonly id: string }>(
+  source: ChurnSource<C>,
+  visit: (history: CustomerHistory<C>) => void,
+): Promise<void> {
+  const steps = mergeSteps(source);
+  let settled: unknown;
+  for (let step = steps.next(); step.done !== true; step = steps.next(settled)) {
+    settled = undefined;
+    if (step.value instanceof Promise) settled = await step.value;
+    else visit(step.value);
+  }
+}
+
+/**
  * One step of {@link mergeSteps}: the next history, or the pending result of
  * an async stream, to await and pass back to the generator's `next`.
  */

@@ -1,4 +1,4 @@
-import { CustomerAttributesSchema, type CustomerSchema, parseWith } from '@crmkit/core';
+import { CustomerAttributesSchema, CustomerSchema, parseWith } from '@crmkit/core';
 import { z } from 'zod';
 
 /**
@@ -96,21 +96,8 @@ const ClassificationInputSchema = z
   })
   .strict();
 
-const TOP_LEVEL: readonly string[] = [
-  'id',
-  'kind',
-  'externalIds',
-  'name',
-  'email',
-  'phone',
-  'birthday',
-  'attributes',
-  'tags',
-  'consent',
-  'ownerId',
-  'acquisition',
-  'createdAt',
-];
+/** The customer record's own fields, from core's schema: anything else is an attribute. */
+export const CUSTOMER_FIELDS: ReadonlySet<string> = new Set(Object.keys(CustomerSchema.shape));
 
 /**
  * Declares how sensitive each customer field is, alongside core's
@@ -131,7 +118,7 @@ export function defineClassification(input: ClassificationInput = {}): Classific
   const parsed = parseWith(
     ClassificationInputSchema.superRefine((value, ctx) => {
       for (const [field, cls] of Object.entries(value.fields)) {
-        if (!TOP_LEVEL.includes(field)) {
+        if (!CUSTOMER_FIELDS.has(field)) {
           ctx.addIssue({ code: 'custom', path: ['fields', field], message: 'is not a customer field' });
         } else if (cls === 'sensitive' && (STRUCTURAL as readonly string[]).includes(field)) {
           ctx.addIssue({ code: 'custom', path: ['fields', field], message: 'cannot be sensitive' });

@@ -1,21 +1,5 @@
 import { type CustomerInput, ValidationError } from '@crmkit/core';
-import type { Classification } from './classification';
-
-const TOP_LEVEL = new Set([
-  'id',
-  'kind',
-  'externalIds',
-  'name',
-  'email',
-  'phone',
-  'birthday',
-  'attributes',
-  'tags',
-  'consent',
-  'ownerId',
-  'acquisition',
-  'createdAt',
-]);
+import { type Classification, CUSTOMER_FIELDS } from './classification';
 
 /**
  * One minimised row: the input with undeclared data removed, and the paths
@@ -53,7 +37,7 @@ export function minimiseCustomer(row: unknown, classification: Classification): 
   const dropped: string[] = [];
   const input: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) {
-    if (!TOP_LEVEL.has(key)) {
+    if (!CUSTOMER_FIELDS.has(key)) {
       dropped.push(key);
     } else if (key === 'attributes' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
       const attributes: Record<string, unknown> = {};
