@@ -1,4 +1,4 @@
-import { CrmError, type ValidationIssue } from '@crmkit/core';
+import { CrmError, summarizeIssues, type ValidationIssue } from '@crmkit/core';
 import type { z } from 'zod';
 
 /**
@@ -18,15 +18,7 @@ export class ChurnConfigError extends CrmError {
   readonly issues: readonly ValidationIssue[];
 
   constructor(what: string, issues: readonly ValidationIssue[]) {
-    const summary = issues
-      .slice(0, 5)
-      .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`)
-      .join('; ');
-    super(
-      'INVALID_CHURN_CONFIG',
-      `invalid ${what}: ${summary}${issues.length > 5 ? ` (+${issues.length - 5} more)` : ''}`,
-      { what, issues },
-    );
+    super('INVALID_CHURN_CONFIG', `invalid ${what}: ${summarizeIssues(issues)}`, { what, issues });
     this.issues = issues;
   }
 }

@@ -68,6 +68,26 @@ export interface ValidationIssue {
 }
 
 /**
+ * One line naming the first five issues as `path: message` (an empty path as
+ * `(root)`) and how many more there are — the summary in the message of every
+ * crmkit error that carries a list of issues. `format` writes one issue.
+ *
+ * @example
+ * ```ts
+ * summarizeIssues([{ path: ['lines', 0, 'quantity'], message: 'must be > 0' }]); // 'lines.0.quantity: must be > 0'
+ * ```
+ */
+export function summarizeIssues<
+  I extends { readonly path: readonly (string | number)[]; readonly message: string },
+>(
+  issues: readonly I[],
+  format: (issue: I) => string = (i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`,
+): string {
+  const more = issues.length > 5 ? ` (+${issues.length - 5} more)` : '';
+  return `${issues.slice(0, 5).map(format).join('; ')}${more}`;
+}
+
+/**
  * Input that failed validation. Carries every issue with its path; nothing
  * was written when this is thrown.
  *
@@ -82,18 +102,10 @@ export class ValidationError extends CrmError {
   readonly issues: readonly ValidationIssue[];
 
   constructor(what: string, issues: readonly ValidationIssue[]) {
-    const summary = issues
-      .slice(0, 5)
-      .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`)
-      .join('; ');
-    super(
-      'VALIDATION',
-      `invalid ${what}: ${summary}${issues.length > 5 ? ` (+${issues.length - 5} more)` : ''}`,
-      {
-        what,
-        issues,
-      },
-    );
+    super('VALIDATION', `invalid ${what}: ${summarizeIssues(issues)}`, {
+      what,
+      issues,
+    });
     this.issues = issues;
   }
 

@@ -3,6 +3,7 @@ import {
   CrmError,
   isCrmError,
   NotFoundError,
+  summarizeIssues,
   ValidationError,
   VersionConflictError,
 } from '@crmkit/core';
@@ -47,5 +48,21 @@ describe('typed errors', () => {
   it('ValidationError message is bounded for many issues', () => {
     const issues = Array.from({ length: 8 }, (_, i) => ({ path: [i], message: 'bad', code: 'custom' }));
     expect(new ValidationError('rows', issues).message).toMatch(/\(\+3 more\)$/);
+  });
+});
+
+describe('summarizeIssues', () => {
+  it('lists the first five issues, names the root and counts the rest', () => {
+    const issues = Array.from({ length: 7 }, (_, i) => ({
+      path: i === 0 ? [] : ['lines', i],
+      message: `bad ${i}`,
+    }));
+    expect(summarizeIssues(issues)).toBe(
+      '(root): bad 0; lines.1: bad 1; lines.2: bad 2; lines.3: bad 3; lines.4: bad 4 (+2 more)',
+    );
+    expect(summarizeIssues(issues.slice(1, 2), (i) => `#${i.path.join('/')} ${i.message}`)).toBe(
+      '#lines/1 bad 1',
+    );
+    expect(summarizeIssues([])).toBe('');
   });
 });

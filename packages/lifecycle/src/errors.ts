@@ -1,4 +1,4 @@
-import { CrmError } from '@crmkit/core';
+import { CrmError, summarizeIssues } from '@crmkit/core';
 import type { ConditionIssue } from '@crmkit/rules';
 
 /**
@@ -83,13 +83,9 @@ export class MachineDefinitionError extends CrmError {
   readonly problems: readonly DefinitionProblem[];
 
   constructor(machineId: string, problems: readonly DefinitionProblem[]) {
-    const summary = problems
-      .slice(0, 5)
-      .map((p) => `${p.code} ${p.path.join('.')}: ${p.message}`)
-      .join('; ');
     super(
       'INVALID_MACHINE',
-      `invalid machine ${JSON.stringify(machineId)}: ${summary}${problems.length > 5 ? ` (+${problems.length - 5} more)` : ''}`,
+      `invalid machine ${JSON.stringify(machineId)}: ${summarizeIssues(problems, (p) => `${p.code} ${p.path.join('.')}: ${p.message}`)}`,
       { machineId, problems },
     );
     this.problems = problems;

@@ -1,4 +1,4 @@
-import { CrmError } from '@crmkit/core';
+import { CrmError, summarizeIssues } from '@crmkit/core';
 
 /**
  * One problem in a condition: where (`path`, from the root of the JSON) and why.
@@ -29,17 +29,9 @@ export class ConditionError extends CrmError {
   readonly issues: readonly ConditionIssue[];
 
   constructor(issues: readonly ConditionIssue[]) {
-    const summary = issues
-      .slice(0, 5)
-      .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
-      .join('; ');
-    super(
-      'INVALID_CONDITION',
-      `invalid condition: ${summary}${issues.length > 5 ? ` (+${issues.length - 5} more)` : ''}`,
-      {
-        issues,
-      },
-    );
+    super('INVALID_CONDITION', `invalid condition: ${summarizeIssues(issues)}`, {
+      issues,
+    });
     this.issues = issues;
   }
 }
