@@ -23,3 +23,4 @@ export * from './order';
 export * from './ports';
 export * from './primitives';
 export * from './random';
+export * from './time-zone';

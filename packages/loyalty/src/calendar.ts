@@ -1,32 +1,8 @@
+import { timeZoneOffset } from '@crmkit/core';
 import { calendarParts } from '@crmkit/rules';
 import type { ProgramDefinition } from './definition';
 
 const DAY = 86_400_000;
-const offsets = new Map<string, Intl.DateTimeFormat>();
-
-/** Milliseconds the zone is ahead of UTC at instant `t`. */
-function offsetAt(t: number, timeZone: string): number {
-  if (timeZone === 'UTC') return 0;
-  let f = offsets.get(timeZone);
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    offsets.set(timeZone, f);
-  }
-  const p: Record<string, number> = {};
-  for (const part of f.formatToParts(t)) p[part.type] = Number(part.value);
-  const local = Date.UTC(p['year']!, p['month']! - 1, p['day']!, p['hour']!, p['minute']!, p['second']!);
-  return local - (t - (t % 1000));
-}
-
 /**
  * The instant a calendar day starts in a time zone (month may overflow:
  * month 13 is January of the next year).
@@ -38,8 +14,8 @@ function offsetAt(t: number, timeZone: string): number {
  */
 export function startOfDayIn(year: number, month: number, day: number, timeZone: string): Date {
   const guess = Date.UTC(year, month - 1, day);
-  const first = guess - offsetAt(guess, timeZone);
-  return new Date(guess - offsetAt(first, timeZone));
+  const first = guess - timeZoneOffset(guess, timeZone);
+  return new Date(guess - timeZoneOffset(first, timeZone));
 }
 
 /**

@@ -3,6 +3,7 @@ import {
   DecimalSchema,
   IdSchema,
   InstantSchema,
+  isTimeZone,
   MoneySchema,
   parseWith,
   ValidationError,
@@ -15,15 +16,6 @@ const PositivePoints = z.number().int('must be a whole number of points').positi
 const Points = z.number().int('must be a whole number of points').nonnegative('must not be negative');
 const PositiveDecimal = DecimalSchema.refine((d) => d.greaterThan(0), 'must be greater than 0');
 const Label = z.string().min(1).max(200);
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * When the points of a lot expire: never, on a fixed date, a rolling number

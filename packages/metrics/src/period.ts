@@ -1,4 +1,4 @@
-import { InstantSchema, parseWith } from '@crmkit/core';
+import { InstantSchema, isTimeZone, parseWith, timeZoneOffset } from '@crmkit/core';
 import {
   addMonths,
   addWeeks,
@@ -71,34 +71,6 @@ export function inPeriod(at: Date, period: Period): boolean {
   return t >= period.start.getTime() && t < period.end.getTime();
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    formatter(zone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * How instants are grouped into calendar buckets: by `week` or `month`, in
  * an IANA `timeZone` (default `'UTC'`), weeks starting on `weekStartsOn`
@@ -157,48 +129,17 @@ export interface CalendarBucket extends Period {
   readonly key: string;
 }
 
-const SLOT = 15 * 60_000;
-const offsets = new Map<string, Map<number, number>>();
-
-/** Offset of the zone from UTC at an instant, in ms; cached per 15-minute slot (zone changes happen on such slots). */
-function zoneOffset(t: number, timeZone: string): number {
-  if (timeZone === 'UTC') return 0;
-  let cache = offsets.get(timeZone);
-  if (cache === undefined) {
-    cache = new Map();
-    offsets.set(timeZone, cache);
-  }
-  const slot = Math.floor(t / SLOT);
-  let offset = cache.get(slot);
-  if (offset === undefined) {
-    const parts: Record<string, number> = {};
-    for (const p of formatter(timeZone).formatToParts(slot * SLOT)) parts[p.type] = Number(p.value);
-    const local = Date.UTC(
-      parts.year!,
-      parts.month! - 1,
-      parts.day!,
-      parts.hour!,
-      parts.minute!,
-      parts.second!,
-    );
-    offset = local - slot * SLOT;
-    if (cache.size > 200_000) cache.clear();
-    cache.set(slot, offset);
-  }
-  return offset;
-}
-
 /** The local calendar date of an instant as a date-fns "floating" date (system-local midnight). */
 function floatingDate(t: number, timeZone: string): Date {
-  const local = new Date(t + zoneOffset(t, timeZone));
+  const local = new Date(t + timeZoneOffset(t, timeZone));
   return new Date(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate());
 }
 
 /** The UTC instant of local midnight of a floating date in the zone. */
 function zonedMidnight(floating: Date, timeZone: string): Date {
   const guess = Date.UTC(floating.getFullYear(), floating.getMonth(), floating.getDate());
-  const first = guess - zoneOffset(guess, timeZone);
-  return new Date(guess - zoneOffset(first, timeZone));
+  const first = guess - timeZoneOffset(guess, timeZone);
+  return new Date(guess - timeZoneOffset(first, timeZone));
 }
 
 function bucketStartFloating(t: number, options: CalendarOptions): Date {

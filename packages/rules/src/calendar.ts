@@ -25,23 +25,6 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/**
- * Tells whether a string is an IANA time zone this runtime knows.
- *
- * @example
- * ```ts
- * isTimeZone('Europe/Berlin'); // true
- * ```
- */
-export function isTimeZone(zone: string): boolean {
-  try {
-    formatter(zone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const UTC_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z$/;
 const digit = (s: string, i: number) => {
   const c = s.charCodeAt(i) - 48;

@@ -1,6 +1,5 @@
 import type { Clock } from '@crmkit/core';
-import { toDecimal } from '@crmkit/core';
-import { isTimeZone } from './calendar';
+import { isTimeZone, toDecimal } from '@crmkit/core';
 import type { ConditionIssue } from './errors';
 import {
   type Condition,
