@@ -8,9 +8,10 @@ import {
   type GammaGammaModel,
   summarizeTransactionStream,
 } from '@crmkit/clv';
-import { Decimal, type Order, type Storage } from '@crmkit/core';
+import { CurrencySchema, Decimal, type Order, parseWith, type Storage } from '@crmkit/core';
 import { cohortRetention, paretoShare } from '@crmkit/metrics';
 import { assignTiers, PORTFOLIO_TIERS, scoreRfm, summarizeOrders } from '@crmkit/segmentation';
+import { z } from 'zod';
 import type { AnalysisReport } from './report/schema';
 
 /**
@@ -36,7 +37,29 @@ export const ANALYZE_CHURN_RULES = {
 } satisfies ThresholdConfig;
 
 /**
- * What {@link analyzeStorage} needs besides the storage.
+ * What {@link analyzeStorage} needs besides the storage: the file name (for
+ * the report), the as-of date, the currency analysed (orders in others are
+ * left out and counted), the import's row counts, and the CLV horizon in
+ * months (default 12) and yearly discount rate (default 0.1).
+ *
+ * @example
+ * ```ts
+ * AnalysisInputSchema.parse({ file: 'orders.csv', asOf: new Date('2026-01-01T00:00:00Z'), currency: 'EUR',
+ *   rows: { accepted: 10, rejected: 0 }, otherCurrencyOrders: 0 });
+ * ```
+ */
+export const AnalysisInputSchema = z.object({
+  file: z.string(),
+  asOf: z.date().refine((d) => Number.isFinite(d.getTime()), 'must be a valid date'),
+  currency: CurrencySchema,
+  rows: z.object({ accepted: z.number().int().nonnegative(), rejected: z.number().int().nonnegative() }),
+  otherCurrencyOrders: z.number().int().nonnegative(),
+  horizonMonths: z.number().int().positive().default(12),
+  annualDiscountRate: z.number().nonnegative().default(0.1),
+});
+
+/**
+ * What {@link AnalysisInputSchema} accepts.
  *
  * @example
  * ```ts
@@ -44,18 +67,7 @@ export const ANALYZE_CHURN_RULES = {
  *   rows: { accepted: 10, rejected: 0 }, otherCurrencyOrders: 0 };
  * ```
  */
-export interface AnalysisInput {
-  readonly file: string;
-  readonly asOf: Date;
-  /** The currency analysed; orders in others are left out (and counted). */
-  readonly currency: string;
-  readonly rows: { readonly accepted: number; readonly rejected: number };
-  readonly otherCurrencyOrders: number;
-  /** CLV horizon in months (default 12). */
-  readonly horizonMonths?: number;
-  /** Yearly discount rate of CLV (default 0.1). */
-  readonly annualDiscountRate?: number;
-}
+export type AnalysisInput = z.input<typeof AnalysisInputSchema>;
 
 const LEVELS = ['none', 'watch', 'warning', 'critical'] as const;
 
@@ -113,6 +125,7 @@ export interface AnalysisResult {
  * monthly cohort retention and the Pareto curve. Each part comes from its
  * package (`@crmkit/segmentation`, `@crmkit/clv`, `@crmkit/churn`,
  * `@crmkit/metrics`); this function only wires them and shapes the report.
+ * Bad input is a `ValidationError` naming the field, before anything is read.
  *
  * @example
  * ```ts
@@ -120,10 +133,9 @@ export interface AnalysisResult {
  *   rows: { accepted: 120, rejected: 0 }, otherCurrencyOrders: 0 });
  * ```
  */
-export async function analyzeStorage(storage: Storage, input: AnalysisInput): Promise<AnalysisResult> {
-  const { asOf, currency } = input;
-  const horizonMonths = input.horizonMonths ?? 12;
-  const annualDiscountRate = input.annualDiscountRate ?? 0.1;
+export async function analyzeStorage(storage: Storage, raw: AnalysisInput): Promise<AnalysisResult> {
+  const input = parseWith(AnalysisInputSchema, 'analysis input', raw);
+  const { asOf, currency, horizonMonths, annualDiscountRate } = input;
   const orders = (orderBy?: 'customer') =>
     inCurrency(storage.orders.list(orderBy ? { orderBy } : {}), currency);
 

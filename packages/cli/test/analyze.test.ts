@@ -1,11 +1,12 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMemoryStorage } from '@crmkit/core';
+import { createMemoryStorage, ValidationError } from '@crmkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type AnalysisReport,
   AnalysisReportSchema,
+  analyzeStorage,
   type CliIo,
   EXIT,
   importOrdersCsv,
@@ -76,6 +77,27 @@ describe('importOrdersCsv', () => {
     expect(await storage.orders.count()).toBe(23);
     expect(summary.firstOrderAt?.toISOString()).toBe('2026-01-01T00:00:00.000Z');
     expect(summary.lastOrderAt?.toISOString()).toBe('2026-01-23T00:00:00.000Z');
+  });
+});
+
+describe('analyzeStorage', () => {
+  it('rejects bad input with a ValidationError naming the field, before reading anything', async () => {
+    const storage = createMemoryStorage();
+    const input = {
+      file: 'x.csv',
+      asOf: new Date('2026-01-01T00:00:00Z'),
+      currency: 'EUR',
+      rows: { accepted: 0, rejected: 0 },
+      otherCurrencyOrders: 0,
+    };
+    await expect(analyzeStorage(storage, { ...input, asOf: new Date('soon') })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      issues: [expect.objectContaining({ path: ['asOf'] })],
+    });
+    await expect(analyzeStorage(storage, { ...input, currency: 'EURO' })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(analyzeStorage(storage, { ...input, horizonMonths: 0 })).rejects.toThrow(/horizonMonths/);
   });
 });
 
