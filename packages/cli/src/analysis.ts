@@ -195,13 +195,10 @@ export async function analyzeStorage(storage: Storage, raw: AnalysisInput): Prom
   const segmentOf = new Map<string, string>();
   const segmentRevenue = new Map<string, Decimal>();
   const grid = Array.from({ length: 5 }, () => [0, 0, 0, 0, 0]);
-  const monetaryOf = new Map(customers.map((c) => [c.customerId, c.monetary.amount]));
+  const summaryOf = new Map(customers.map((c) => [c.customerId, c]));
   for (const c of rfm.customers) {
     segmentOf.set(c.customerId, c.segment);
-    segmentRevenue.set(
-      c.segment,
-      (segmentRevenue.get(c.segment) ?? zero).plus(monetaryOf.get(c.customerId) ?? zero),
-    );
+    segmentRevenue.set(c.segment, (segmentRevenue.get(c.segment) ?? zero).plus(c.monetary.amount));
     const row = grid[5 - c.r];
     if (row) row[c.f - 1] = (row[c.f - 1] ?? 0) + 1;
   }
@@ -217,7 +214,10 @@ export async function analyzeStorage(storage: Storage, raw: AnalysisInput): Prom
   );
   const tierRevenue = new Map<string, Decimal>();
   for (const a of tiers.assignments) {
-    tierRevenue.set(a.tier, (tierRevenue.get(a.tier) ?? zero).plus(monetaryOf.get(a.id) ?? zero));
+    tierRevenue.set(
+      a.tier,
+      (tierRevenue.get(a.tier) ?? zero).plus(summaryOf.get(a.id)?.monetary.amount ?? zero),
+    );
   }
 
   // Churn levels, one customer's history at a time.
@@ -256,7 +256,6 @@ export async function analyzeStorage(storage: Storage, raw: AnalysisInput): Prom
   const share = (k: number) => (n === 0 ? 0 : k / n);
   const totalClv = [...clvOf.values()].reduce((a, b) => a + b, 0);
   const tierOf = new Map(tiers.assignments.map((a) => [a.id, a.tier]));
-  const summaryOf = new Map(customers.map((c) => [c.customerId, c]));
   const rows: AnalysedCustomer[] = rfm.customers.map((c) => {
     const summary = summaryOf.get(c.customerId);
     const prediction = predictionOf.get(c.customerId);
