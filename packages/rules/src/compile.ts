@@ -1,6 +1,6 @@
 import { ConditionError } from './errors';
 import type { Explanation } from './explanation';
-import { compilePath, MISSING, readFact } from './facts';
+import { compilePath, isInheritedKey, MISSING, readFact } from './facts';
 import { buildPredicate, type Operand } from './operators';
 import type { Condition, FactCondition, Operator } from './schema';
 import { type ConditionOptions, validateCondition } from './validate';
@@ -108,8 +108,7 @@ export function compile(condition: unknown, options: ConditionOptions = {}): Com
   const operand = (raw: unknown): Operand => {
     const resolved = isObject(raw) && typeof raw['param'] === 'string' ? options.params![raw['param']] : raw;
     if (isObject(resolved) && typeof resolved['fact'] === 'string' && Object.keys(resolved).length === 1) {
-      const p = compilePath(resolved['fact']);
-      return { read: (facts) => readFact(facts, p) };
+      return { read: factReader(compilePath(resolved['fact'])) };
     }
     return { constant: resolved };
   };
@@ -155,27 +154,37 @@ export function compile(condition: unknown, options: ConditionOptions = {}): Com
 
 type Obj = Record<string | number, unknown>;
 
-/** A reader specialised for short paths (the common case), falling back to {@link readFact}. */
+/** A reader of a fact path: inline for one or two steps, otherwise a loop with the inherited keys found once. */
 function factReader(path: readonly (string | number)[]): (facts: unknown) => unknown {
-  if (path.length === 1) {
+  const inherited = path.map(isInheritedKey);
+  if (path.length === 1 && !inherited[0]) {
     const [a] = path as [string];
     return (f) => {
-      if (f === null || typeof f !== 'object' || !Object.hasOwn(f, a)) return MISSING;
+      if (f === null || typeof f !== 'object') return MISSING;
       const v = (f as Obj)[a];
       return v === undefined ? MISSING : v;
     };
   }
-  if (path.length === 2) {
+  if (path.length === 2 && !inherited[0] && !inherited[1]) {
     const [a, b] = path as [string, string];
     return (f) => {
-      if (f === null || typeof f !== 'object' || !Object.hasOwn(f, a)) return MISSING;
+      if (f === null || typeof f !== 'object') return MISSING;
       const o = (f as Obj)[a];
-      if (o === null || typeof o !== 'object' || !Object.hasOwn(o, b)) return MISSING;
+      if (o === null || typeof o !== 'object') return MISSING;
       const v = (o as Obj)[b];
       return v === undefined ? MISSING : v;
     };
   }
-  return (f) => readFact(f, path);
+  return (f) => {
+    let current = f;
+    for (let i = 0; i < path.length; i++) {
+      if (current === null || typeof current !== 'object') return MISSING;
+      const key = path[i]!;
+      if (inherited[i] && !Object.hasOwn(current, key)) return MISSING;
+      current = (current as Obj)[key];
+    }
+    return current === undefined ? MISSING : current;
+  };
 }
 
 function expectedValue(operand: Operand, facts: unknown): unknown {

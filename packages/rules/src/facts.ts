@@ -22,9 +22,21 @@ export function compilePath(path: string): readonly (string | number)[] {
 }
 
 /**
+ * Whether every plain object inherits `key` from `Object.prototype`
+ * (`constructor`, `toString`, `__proto__`…): such a key is read only when it
+ * is the object's own.
+ */
+export function isInheritedKey(key: string | number): boolean {
+  return key in Object.prototype;
+}
+
+/**
  * Reads a fact along a compiled path. Never throws: a missing step, a step
- * into a non-object, or an `undefined` value gives {@link MISSING}. Only own
- * properties are read (no prototype lookups).
+ * into a non-object, or an `undefined` value gives {@link MISSING}. What
+ * objects inherit from `Object.prototype` (`constructor`, `toString`,
+ * `__proto__`…) is never read, only such a key the object holds itself;
+ * other properties are read as JavaScript reads them (so getters of class
+ * instances are facts too).
  *
  * @example
  * ```ts
@@ -36,7 +48,7 @@ export function readFact(facts: unknown, path: readonly (string | number)[]): un
   for (let i = 0; i < path.length; i++) {
     if (current === null || typeof current !== 'object') return MISSING;
     const key = path[i]!;
-    if (!Object.hasOwn(current, key)) return MISSING;
+    if (isInheritedKey(key) && !Object.hasOwn(current, key)) return MISSING;
     current = (current as Record<string | number, unknown>)[key];
   }
   return current === undefined ? MISSING : current;

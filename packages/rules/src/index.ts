@@ -7,7 +7,7 @@
  * @packageDocumentation
  * @module @crmkit/rules
  */
-export { type CalendarParts, calendarParts, isAnniversary } from './calendar';
+export { type CalendarParts, calendarDay, calendarParts, isAnniversary } from './calendar';
 export { type CompiledCondition, compile } from './compile';
 export { ConditionError, type ConditionIssue } from './errors';
 export { type Explanation, formatExplanation } from './explanation';

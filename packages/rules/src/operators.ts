@@ -1,6 +1,6 @@
 import { type Clock, toDecimal } from '@crmkit/core';
 import { subMonths } from 'date-fns';
-import { calendarParts, isAnniversary, weekday } from './calendar';
+import { calendarDay, isAnniversaryDay, monthOfDay, weekdayOfDay } from './calendar';
 import { MISSING } from './facts';
 import type { Operator } from './schema';
 import { compareValues, equalValues, toInstant } from './values';
@@ -20,23 +20,45 @@ export interface OperatorContext {
 const value = (operand: Operand, facts: unknown) =>
   'constant' in operand ? operand.constant : operand.read(facts);
 
-function ordering(test: (order: number) => boolean, operand: Operand): Predicate {
+type Comparison = 'gt' | 'gte' | 'lt' | 'lte';
+
+/** Whether an order (negative, zero, positive) satisfies a comparison. */
+function holds(comparison: Comparison, order: number): boolean {
+  switch (comparison) {
+    case 'gt':
+      return order > 0;
+    case 'gte':
+      return order >= 0;
+    case 'lt':
+      return order < 0;
+    case 'lte':
+      return order <= 0;
+  }
+}
+
+function slowOrdering(comparison: Comparison, actual: unknown, expected: unknown): boolean {
+  if (actual === MISSING || expected === MISSING) return false;
+  const order = compareValues(actual, expected);
+  return order !== undefined && holds(comparison, order);
+}
+
+/** A comparison predicate; against a number constant, plain numbers take one branch and no call. */
+function ordering(comparison: Comparison, operand: Operand): Predicate {
   if ('constant' in operand && typeof operand.constant === 'number') {
     const n = operand.constant;
-    return (actual) => {
-      if (typeof actual === 'number') return test(actual - n);
-      if (actual === MISSING) return false;
-      const order = compareValues(actual, n);
-      return order !== undefined && test(order);
-    };
+    const slow = (actual: unknown) => slowOrdering(comparison, actual, n);
+    switch (comparison) {
+      case 'gt':
+        return (actual) => (typeof actual === 'number' ? actual > n : slow(actual));
+      case 'gte':
+        return (actual) => (typeof actual === 'number' ? actual >= n : slow(actual));
+      case 'lt':
+        return (actual) => (typeof actual === 'number' ? actual < n : slow(actual));
+      case 'lte':
+        return (actual) => (typeof actual === 'number' ? actual <= n : slow(actual));
+    }
   }
-  return (actual, facts) => {
-    if (actual === MISSING) return false;
-    const expected = value(operand, facts);
-    if (expected === MISSING) return false;
-    const order = compareValues(actual, expected);
-    return order !== undefined && test(order);
-  };
+  return (actual, facts) => slowOrdering(comparison, actual, value(operand, facts));
 }
 
 function membership(operands: readonly Operand[]): Predicate {
@@ -76,9 +98,16 @@ function listOperand(operand: Operand, facts: unknown): unknown[] {
   return Array.isArray(list) ? list : [];
 }
 
-function calendarOf(operand: Operand | undefined, facts: unknown, ctx: OperatorContext) {
-  const other = operand === undefined ? ctx.clock!.now() : value(operand, facts);
-  return calendarParts(other, ctx.timeZone);
+/** The day number the calendar operators compare with: today by the clock, a constant (read once), or a fact. */
+function calendarOf(operand: Operand | undefined, ctx: OperatorContext): (facts: unknown) => number {
+  const { timeZone } = ctx;
+  if (operand === undefined) return () => calendarDay(ctx.clock!.now(), timeZone);
+  if ('constant' in operand) {
+    const day = calendarDay(operand.constant, timeZone);
+    return () => day;
+  }
+  const { read } = operand;
+  return (facts) => calendarDay(read(facts), timeZone);
 }
 
 const DAY = 86_400_000;
@@ -110,13 +139,10 @@ export function buildPredicate(
       };
     }
     case 'gt':
-      return ordering((o) => o > 0, single);
     case 'gte':
-      return ordering((o) => o >= 0, single);
     case 'lt':
-      return ordering((o) => o < 0, single);
     case 'lte':
-      return ordering((o) => o <= 0, single);
+      return ordering(op, single);
     case 'in':
     case 'nin': {
       const inList = Array.isArray(operand)
@@ -127,8 +153,8 @@ export function buildPredicate(
     }
     case 'between': {
       const [low, high] = operand as readonly [Operand, Operand];
-      const atLeast = ordering((o) => o >= 0, low);
-      const atMost = ordering((o) => o <= 0, high);
+      const atLeast = ordering('gte', low);
+      const atMost = ordering('lte', high);
       return (actual, facts) => atLeast(actual, facts) && atMost(actual, facts);
     }
     case 'contains':
@@ -174,21 +200,32 @@ export function buildPredicate(
         return t >= start && t <= nowMs;
       };
     }
-    case 'sameDayOfYear':
-    case 'sameMonth':
+    case 'sameMonth': {
+      const otherDay = calendarOf(single, ctx);
       return (actual, facts) => {
-        const date = calendarParts(actual, ctx.timeZone);
-        const other = calendarOf(single, facts, ctx);
-        if (date === undefined || other === undefined) return false;
-        return op === 'sameMonth' ? date.month === other.month : isAnniversary(date, other);
+        const date = calendarDay(actual, ctx.timeZone);
+        if (Number.isNaN(date)) return false;
+        const other = otherDay(facts);
+        return !Number.isNaN(other) && monthOfDay(date) === monthOfDay(other);
       };
+    }
+    case 'sameDayOfYear': {
+      const otherDay = calendarOf(single, ctx);
+      return (actual, facts) => {
+        const date = calendarDay(actual, ctx.timeZone);
+        if (Number.isNaN(date)) return false;
+        const other = otherDay(facts);
+        return !Number.isNaN(other) && isAnniversaryDay(date, other);
+      };
+    }
     case 'dayOfWeek':
     case 'dayOfMonth': {
       const c = (single as { constant: unknown }).constant;
       const wanted = new Set(Array.isArray(c) ? (c as number[]) : [c as number]);
+      const ofWeek = op === 'dayOfWeek';
       return (actual) => {
-        const date = calendarParts(actual, ctx.timeZone);
-        return date !== undefined && wanted.has(op === 'dayOfWeek' ? weekday(date) : date.day);
+        const date = calendarDay(actual, ctx.timeZone);
+        return !Number.isNaN(date) && wanted.has(ofWeek ? weekdayOfDay(date) : date % 100);
       };
     }
   }

@@ -86,6 +86,9 @@ export interface FiredRule<P = unknown> {
   readonly explanation?: Explanation;
 }
 
+/** The frozen result of a compiled rule that fired without explanation, shared by every evaluation. */
+const FIRED = Symbol('fired rule');
+
 /**
  * Validates and compiles a rule set once. Throws {@link ConditionError} with
  * paths such as `['rules', 2, 'when', 'all', 0, 'op']`.
@@ -135,7 +138,12 @@ export function compileRuleSet<P = unknown>(
   });
   if (issues.length > 0) throw new ConditionError(issues);
   compiled.sort((a, b) => b.priority - a.priority || a.index - b.index);
-  return { rules: compiled.map(({ index: _index, when: _when, ...rule }) => rule) };
+  return {
+    rules: compiled.map(({ index: _index, when: _when, ...rule }) => ({
+      ...rule,
+      [FIRED]: Object.freeze({ id: rule.id, payload: rule.payload }),
+    })),
+  };
 }
 
 /**
@@ -152,18 +160,23 @@ export function compileRuleSet<P = unknown>(
 export function evaluateRules<P>(
   set: RuleSet<P>,
   facts: unknown,
-  options: { explain?: boolean } = {},
+  options?: { explain?: boolean },
 ): FiredRule<P>[] {
   const fired: FiredRule<P>[] = [];
-  for (const rule of set.rules) {
-    if (options.explain) {
+  const rules = set.rules;
+  if (options?.explain === true) {
+    for (const rule of rules) {
       const explanation = rule.condition.explain(facts);
       if (!explanation.held) continue;
       fired.push({ id: rule.id, payload: rule.payload, explanation });
-    } else {
-      if (!rule.condition.test(facts)) continue;
-      fired.push({ id: rule.id, payload: rule.payload });
+      if (rule.stop) break;
     }
+    return fired;
+  }
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i]!;
+    if (!rule.condition.test(facts)) continue;
+    fired.push((rule as { [FIRED]?: FiredRule<P> })[FIRED] ?? { id: rule.id, payload: rule.payload });
     if (rule.stop) break;
   }
   return fired;

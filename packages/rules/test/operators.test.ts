@@ -1,6 +1,7 @@
 import { Decimal, fixedClock, Money } from '@crmkit/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compile } from '../src/index';
+import { calendarDay, calendarParts, compile, readFact } from '../src/index';
 
 const holds = (condition: unknown, facts: unknown, options = {}) => compile(condition, options).test(facts);
 
@@ -75,6 +76,27 @@ describe('comparison operators', () => {
     expect(holds({ fact: 'order.lines.5.sku', op: 'exists' }, f)).toBe(false);
     expect(holds({ fact: 'order.lines.0.sku.length', op: 'exists' }, f)).toBe(false);
     expect(holds({ fact: 'toString', op: 'exists' }, f)).toBe(false);
+  });
+
+  it("never reads what objects inherit from Object.prototype, but reads a class instance's getters", () => {
+    class Visit {
+      constructor(readonly minutes: number) {}
+      get long() {
+        return this.minutes > 30;
+      }
+    }
+    const f = { visit: new Visit(45), plain: { a: 1 }, own: { constructor: 'mine' } };
+    expect(holds({ fact: 'visit.long', op: 'eq', value: true }, f)).toBe(true);
+    expect(holds({ fact: 'visit.minutes', op: 'gt', value: 30 }, f)).toBe(true);
+    for (const fact of ['plain.constructor', 'plain.toString', 'plain.__proto__', 'visit.constructor']) {
+      expect(holds({ fact, op: 'exists' }, f), fact).toBe(false);
+    }
+    expect(holds({ fact: 'own.constructor', op: 'eq', value: 'mine' }, f)).toBe(true);
+    // longer paths take the general reader: same rules
+    const deep = { a: { b: { visit: new Visit(10), plain: {} } } };
+    expect(holds({ fact: 'a.b.visit.long', op: 'eq', value: false }, deep)).toBe(true);
+    expect(holds({ fact: 'a.b.plain.hasOwnProperty', op: 'exists' }, deep)).toBe(false);
+    expect(readFact(deep, ['a', 'b', 'plain', 'valueOf'])).toBe(readFact({}, ['x']));
   });
 
   it('compares with another fact', () => {
@@ -188,6 +210,34 @@ describe('date operators', () => {
         order: { placedAt: new Date('2026-03-01T00:00:00Z') },
       }),
     ).toBe(true);
+  });
+
+  it('calendarDay reads UTC instants by their text only when they are valid times of day', () => {
+    expect(calendarDay('2026-03-15T10:00:00Z', 'UTC')).toBe(20260315);
+    expect(calendarDay('2026-03-15T10:00Z', 'UTC')).toBe(20260315);
+    expect(calendarDay('2026-03-15T10:00:00.123456Z', 'UTC')).toBe(20260315);
+    // 24:00 is the next day's midnight (as Date.parse reads it), 25:00 is no time at all
+    expect(calendarDay('2026-03-15T24:00:00Z', 'UTC')).toBe(20260316);
+    expect(calendarDay('2026-03-15T25:00:00Z', 'UTC')).toBeNaN();
+    expect(calendarDay('2026-03-15T10:60Z', 'UTC')).toBeNaN();
+    expect(calendarDay('2026-13-01', 'UTC')).toBeNaN();
+    expect(calendarDay('2026-0x-01', 'UTC')).toBeNaN();
+    expect(calendarDay(42, 'UTC')).toBeNaN();
+    expect(calendarDay(new Date('2026-03-01T23:30:00Z'), 'Europe/Berlin')).toBe(20260302);
+    expect(calendarParts('2026-03-15T23:30:00-05:00', 'UTC')).toEqual({ year: 2026, month: 3, day: 16 });
+  });
+
+  it('calendarDay of an instant in UTC agrees with Date, for any instant', () => {
+    const instant = fc.integer({ min: -62_135_596_800_000, max: 253_402_300_799_999 });
+    fc.assert(
+      fc.property(instant, (t) => {
+        const d = new Date(t);
+        const expected = d.getUTCFullYear() * 10_000 + (d.getUTCMonth() + 1) * 100 + d.getUTCDate();
+        expect(calendarDay(d, 'UTC')).toBe(expected);
+        expect(calendarDay(d.toISOString(), 'UTC')).toBe(expected);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it('member days: day of week and day of month, in the time zone', () => {

@@ -37,6 +37,16 @@ describe('rule sets', () => {
     expect(evaluateRules(set, { order: { total: 0 } })).toEqual([]);
   });
 
+  it('returns a new array each time, of frozen results', () => {
+    const facts = { order: { total: 10 } };
+    const [first, second] = [evaluateRules(set, facts), evaluateRules(set, facts)];
+    expect(first).not.toBe(second);
+    expect(first).toEqual([{ id: 'base', payload: { points: 1 } }]);
+    expect(Object.isFrozen(first[0])).toBe(true);
+    first.pop();
+    expect(evaluateRules(set, facts)).toHaveLength(1);
+  });
+
   it('stops after a rule marked stop', () => {
     expect(evaluateRules(set, { order: { total: 10, channel: 'staff' } }).map((r) => r.id)).toEqual(['stop']);
   });
