@@ -173,7 +173,7 @@ export function recordRepository<T extends { readonly id: string }, Input, Query
     );
   }
 
-  return {
+  const repository: Repository<T, Input, Query> = {
     async create(input: Input, options?: WriteOptions) {
       const value = validInput(input);
       const key = writeOptions(options);
@@ -257,6 +257,10 @@ export function recordRepository<T extends { readonly id: string }, Input, Query
     },
 
     async *list(query?: Query): AsyncGenerator<T> {
+      for await (const page of repository.pages(query)) yield* page;
+    },
+
+    async *pages(query?: Query): AsyncGenerator<readonly T[]> {
       const checked = checkQuery(query);
       const batchSize = checked.batchSize ?? defaultBatchSize;
       const sort = [...kind.sort(checked), idColumn as Column<T>];
@@ -291,10 +295,9 @@ export function recordRepository<T extends { readonly id: string }, Input, Query
         where.push(`(${order}) <= ${keyOf(last, bind)}`);
         if (after !== undefined) where.push(`(${order}) > ${keyOf(after, bind)}`);
         const rows = await select(where, 'ASC', batchSize, params);
-        for (const row of rows) {
-          after = fromRow(row).value;
-          yield after;
-        }
+        const page = rows.map((row) => fromRow(row).value);
+        after = page.at(-1);
+        if (page.length > 0) yield page;
         if (rows.length < batchSize) return;
       }
     },
@@ -313,4 +316,5 @@ export function recordRepository<T extends { readonly id: string }, Input, Query
       return Number(row!['n']);
     },
   };
+  return repository;
 }

@@ -1,4 +1,4 @@
-import { createSeededRandom, Money } from '@crmkit/core';
+import { createSeededRandom, forEachRow, Money, type RowSource } from '@crmkit/core';
 import type { ChurnSetup, OrderRecord } from '../src/index';
 
 // The data of the churn benchmark, shared by the vitest bench and the measuring script.
@@ -93,13 +93,34 @@ export async function* asyncOrderStream(data: OrderColumns, peak?: MemoryPeak): 
   }
 }
 
+/**
+ * The same orders as an async iterable of pages of `pageSize` records, as a storage port's `pages()` streams
+ * them (500 is the memory adapter's default batch size): one await per page instead of one per record.
+ */
+export async function* pagedOrderStream(
+  data: OrderColumns,
+  peak?: MemoryPeak,
+  pageSize = 500,
+): AsyncGenerator<readonly OrderRecord[]> {
+  const { ids, customer, placedAt, price } = data;
+  for (let start = 0; start < data.orders; start += pageSize) {
+    peak?.sample();
+    const end = Math.min(start + pageSize, data.orders);
+    const page = new Array<OrderRecord>(end - start);
+    for (let j = start; j < end; j++)
+      page[j - start] = {
+        customerId: ids[customer[j]!]!,
+        placedAt: new Date(placedAt[j]!),
+        total: PRICES[price[j]!]!,
+      };
+    yield page;
+  }
+}
+
 /** Reads a stream without assessing anything: what materialising the rows alone costs. */
-export async function streamAlone(
-  stream: AsyncIterable<OrderRecord> | Iterable<OrderRecord>,
-): Promise<number> {
+export async function streamAlone(stream: RowSource<OrderRecord>): Promise<number> {
   let n = 0;
-  if (Symbol.asyncIterator in stream) for await (const _ of stream) n++;
-  else for (const _ of stream) n++;
+  await forEachRow(stream, () => n++);
   return n;
 }
 

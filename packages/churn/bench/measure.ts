@@ -4,7 +4,8 @@
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx packages/churn/bench/measure.ts 100000 1 async
 //
 // (from the repository root, so that tsconfig's paths resolve @crmkit/* to the sources). Modes: `sync` /
-// `async` (the orders as a plain or an async iterable), `-explained` for `explain: true`. Prints, per run,
+// `async` / `paged` (the orders as a plain iterable, an async one row by row, or async pages of 500),
+// `-explained` for `explain: true`. Prints, per run,
 // wall and CPU seconds of the scan and of the stream alone, the peak RSS / heap sampled during the scan,
 // and the level counts.
 import { type ChurnSetup, scanChurn } from '../src/index';
@@ -14,13 +15,14 @@ import {
   MemoryPeak,
   type OrderColumns,
   orderStream,
+  pagedOrderStream,
   SETUP,
   streamAlone,
 } from './fixture';
 
 const customers = Number(process.argv[2] ?? 1_000_000);
 const runs = Number(process.argv[3] ?? 1);
-const modes = (process.argv[4] ?? 'async,async-explained').split(',');
+const modes = (process.argv[4] ?? 'paged,async,paged-explained').split(',');
 const mb = (bytes: number) => `${Math.round(bytes / 1_048_576)} MB`;
 const cpu = (since: NodeJS.CpuUsage) => {
   const used = process.cpuUsage(since);
@@ -29,7 +31,11 @@ const cpu = (since: NodeJS.CpuUsage) => {
 
 async function scan(data: OrderColumns, mode: string, peak: MemoryPeak): Promise<Record<string, number>> {
   const setup: ChurnSetup = { ...SETUP, explain: mode.endsWith('-explained') };
-  const orders = mode.startsWith('async') ? asyncOrderStream(data, peak) : orderStream(data, peak);
+  const orders = mode.startsWith('paged')
+    ? pagedOrderStream(data, peak)
+    : mode.startsWith('async')
+      ? asyncOrderStream(data, peak)
+      : orderStream(data, peak);
   const counts: Record<string, number> = {};
   for await (const a of scanChurn({ orders }, setup)) {
     const key = a.level ?? 'none';
@@ -53,7 +59,13 @@ for (let run = 1; run <= runs; run++) {
     const scanCpu = cpu(c0);
     const c1 = process.cpuUsage();
     const t1 = performance.now();
-    await streamAlone(mode.startsWith('async') ? asyncOrderStream(data) : orderStream(data));
+    await streamAlone(
+      mode.startsWith('paged')
+        ? pagedOrderStream(data)
+        : mode.startsWith('async')
+          ? asyncOrderStream(data)
+          : orderStream(data),
+    );
     const streamWall = (performance.now() - t1) / 1000;
     const streamCpu = cpu(c1);
     console.log(

@@ -1,4 +1,4 @@
-import type { Customer, Storage } from '@crmkit/core';
+import type { Customer, RowSource, Storage } from '@crmkit/core';
 import { ChurnInputError } from './errors';
 import {
   type CustomerHistory,
@@ -11,47 +11,76 @@ import {
 /**
  * Where a scan reads from: orders, and optionally interactions and
  * customers, each sorted by customer id in code-unit order (what core's
- * `list({ orderBy: 'customer' })` returns), as async or plain iterables.
- * A customer without orders still gets a history when the customers stream
- * names them.
+ * `list({ orderBy: 'customer' })` returns), as async or plain iterables
+ * (core's `RowSource`: a stream may deliver its rows in pages, as a port's
+ * `pages()` does, saving an await per row). A customer without orders still
+ * gets a history when the customers stream names them.
  *
  * @example
  * ```ts
- * const source: ChurnSource = { orders: storage.orders.list({ orderBy: 'customer' }) };
+ * const source: ChurnSource = { orders: storage.orders.pages({ orderBy: 'customer' }) };
  * ```
  */
 export interface ChurnSource<C extends { readonly id: string } = Customer> {
   /** Orders, sorted by `customerId`. */
-  readonly orders: AsyncIterable<OrderRecord> | Iterable<OrderRecord>;
+  readonly orders: RowSource<OrderRecord>;
   /** Interactions, sorted by `customerId`. */
-  readonly interactions?: AsyncIterable<InteractionRecord> | Iterable<InteractionRecord>;
+  readonly interactions?: RowSource<InteractionRecord>;
   /** Customers, sorted by `id`. */
-  readonly customers?: AsyncIterable<C> | Iterable<C>;
+  readonly customers?: RowSource<C>;
 }
 
-type Head<T> = T | undefined;
+type Item<T> = T | readonly T[];
 
+/** Reads a {@link RowSource} one row at a time, opening pages; async results are settled by the caller. */
 class Cursor<T> {
-  private readonly it: AsyncIterator<T> | Iterator<T>;
-  head: Head<T>;
+  private readonly it: AsyncIterator<Item<T>> | Iterator<Item<T>>;
+  private page: readonly T[] = [];
+  private at = 0;
+  head: T | undefined;
   index = -1;
-  constructor(source: AsyncIterable<T> | Iterable<T>) {
-    const asyncIt = (source as AsyncIterable<T>)[Symbol.asyncIterator];
-    this.it = asyncIt ? asyncIt.call(source) : (source as Iterable<T>)[Symbol.iterator]();
+  constructor(source: RowSource<T>) {
+    const asyncIt = (source as AsyncIterable<Item<T>>)[Symbol.asyncIterator];
+    this.it = asyncIt ? asyncIt.call(source) : (source as Iterable<Item<T>>)[Symbol.iterator]();
   }
   /**
-   * Moves to the next item. When the source is async, returns the pending
-   * result instead: pass what it resolves to to {@link Cursor.settle}.
+   * Moves to the next row. When that needs an async read, returns the
+   * pending result instead: pass what it resolves to to {@link Cursor.settle}
+   * (and so on, while it returns another).
    */
-  advance(): undefined | Promise<IteratorResult<T>> {
-    const r = this.it.next();
-    if (r instanceof Promise) return r;
-    this.settle(r);
-    return undefined;
+  advance(): undefined | Promise<IteratorResult<Item<T>>> {
+    if (this.at < this.page.length) {
+      this.index++;
+      this.head = this.page[this.at++];
+      return undefined;
+    }
+    for (;;) {
+      const r = this.it.next();
+      if (r instanceof Promise) return r;
+      if (this.accept(r)) return undefined;
+    }
   }
-  settle(r: IteratorResult<T>): void {
+  settle(r: IteratorResult<Item<T>>): undefined | Promise<IteratorResult<Item<T>>> {
+    return this.accept(r) ? undefined : this.advance();
+  }
+  /** Takes a read item; false for an empty page (read on). */
+  private accept(r: IteratorResult<Item<T>>): boolean {
+    if (r.done) {
+      this.index++;
+      this.head = undefined;
+      return true;
+    }
+    if (!Array.isArray(r.value)) {
+      this.index++;
+      this.head = r.value as T;
+      return true;
+    }
+    this.page = r.value as readonly T[];
+    this.at = 0;
+    if (this.page.length === 0) return false;
     this.index++;
-    this.head = r.done ? undefined : r.value;
+    this.head = this.page[this.at++];
+    return true;
   }
 }
 
@@ -127,8 +156,9 @@ export function* mergeSteps<C extends { readonly id: string }>(
   const interactions = source.interactions === undefined ? undefined : new Cursor(source.interactions);
   const customers = source.customers === undefined ? undefined : new Cursor(source.customers);
   for (const cursor of [orders, interactions, customers]) {
-    const p = cursor?.advance();
-    if (p !== undefined) cursor!.settle((yield p) as IteratorResult<never>);
+    if (cursor === undefined) continue;
+    let p = cursor.advance();
+    while (p !== undefined) p = cursor.settle((yield p) as IteratorResult<never>);
   }
   let previous: string | undefined;
   for (;;) {
@@ -158,23 +188,23 @@ export function* mergeSteps<C extends { readonly id: string }>(
     let customer: C | undefined;
     if (customers !== undefined && customers.head?.id === key) {
       customer = customers.head;
-      const p = customers.advance();
-      if (p !== undefined) customers.settle((yield p) as IteratorResult<never>);
+      let p = customers.advance();
+      while (p !== undefined) p = customers.settle((yield p) as IteratorResult<never>);
     }
     const ownOrders: OrderRecord[] = [];
     while (orders.head !== undefined && orders.head.customerId === key) {
       checkOrder(orders.head, 'orders', orders.index);
       ownOrders.push(orders.head);
-      const p = orders.advance();
-      if (p !== undefined) orders.settle((yield p) as IteratorResult<never>);
+      let p = orders.advance();
+      while (p !== undefined) p = orders.settle((yield p) as IteratorResult<never>);
     }
     const ownInteractions: InteractionRecord[] = [];
     if (interactions !== undefined)
       while (interactions.head !== undefined && interactions.head.customerId === key) {
         checkInteraction(interactions.head, 'interactions', interactions.index);
         ownInteractions.push(interactions.head);
-        const p = interactions.advance();
-        if (p !== undefined) interactions.settle((yield p) as IteratorResult<never>);
+        let p = interactions.advance();
+        while (p !== undefined) p = interactions.settle((yield p) as IteratorResult<never>);
       }
     yield customer === undefined
       ? { customerId: key, orders: ownOrders, interactions: ownInteractions }
@@ -202,14 +232,14 @@ export function storageSource(
     ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
   };
   return {
-    orders: storage.orders.list({ ...window, orderBy: 'customer' }),
+    orders: storage.orders.pages({ ...window, orderBy: 'customer' }),
     ...(options.interactions === false
       ? {}
-      : { interactions: storage.interactions.list({ ...window, orderBy: 'customer' }) }),
+      : { interactions: storage.interactions.pages({ ...window, orderBy: 'customer' }) }),
     ...(options.customers === false
       ? {}
       : {
-          customers: storage.customers.list(
+          customers: storage.customers.pages(
             options.batchSize === undefined ? {} : { batchSize: options.batchSize },
           ),
         }),

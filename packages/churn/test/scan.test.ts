@@ -17,6 +17,7 @@ import {
   ChurnConfigError,
   ChurnInputError,
   type ChurnSetup,
+  type CustomerHistory,
   createChurnAssessor,
   groupHistories,
   type LevelState,
@@ -88,6 +89,49 @@ describe('groupHistories', () => {
       expect(pulled).toBe(4);
       break;
     }
+  });
+
+  it('reads streams delivered in pages (empty pages too) exactly like row by row', async () => {
+    const data = generateDataset({ customers: 60, seed: 11, end: '2026-01-01' });
+    const byCustomer = (a: { customerId: string }, b: { customerId: string }) =>
+      a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0;
+    const orders = data.orders.map(parseOrder).sort(byCustomer);
+    const interactions = data.interactions.map(parseInteraction).sort(byCustomer);
+    const customers = data.customers.map(parseCustomer).sort((a, b) => (a.id < b.id ? -1 : 1));
+    // pages of 1, 7, 0, 7, 1, 0, 7 … rows, some async and some not
+    async function* paged<T>(items: T[]) {
+      const sizes = [1, 7, 0, 7, 1, 0, 7];
+      for (let i = 0, k = 0; i < items.length; k++) {
+        const size = sizes[k % sizes.length]!;
+        yield items.slice(i, i + size);
+        i += size;
+      }
+      yield [];
+    }
+    const shape = (h: CustomerHistory<{ id: string }>) =>
+      [h.customerId, h.customer?.id, h.orders, h.interactions] as const;
+    const flat = await collect(groupHistories({ orders, interactions, customers }));
+    const pages = await collect(
+      groupHistories({
+        orders: paged(orders),
+        interactions: paged(interactions),
+        customers: paged(customers),
+      }),
+    );
+    expect(pages.map(shape)).toEqual(flat.map(shape));
+    expect(flat.length).toBe(60);
+    const scanned = async (source: Parameters<typeof scanChurn>[0]) =>
+      (await collect(scanChurn(source, setup))).map((a) => [a.customerId, a.level]);
+    expect(await scanned({ orders: paged(orders) })).toEqual(await scanned({ orders }));
+    // a record out of order inside a page is reported at its row index
+    const swapped = [
+      order('a', '2025-01-01', '1.00'),
+      order('c', '2025-01-01', '1.00'),
+      order('b', '2025-01-01', '1.00'),
+    ];
+    await expect(collect(groupHistories({ orders: paged(swapped) }))).rejects.toThrow(
+      expect.objectContaining({ path: ['orders', 2, 'customerId'] }),
+    );
   });
 
   it('fails with a path when a stream is not sorted by customer', async () => {

@@ -23,4 +23,5 @@ export * from './order';
 export * from './ports';
 export * from './primitives';
 export * from './random';
+export * from './rows';
 export * from './time-zone';

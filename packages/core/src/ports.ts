@@ -91,6 +91,12 @@ export interface Repository<T, Input, Query extends StreamOptions> {
   delete(id: string, options: UpdateOptions): Promise<void>;
   /** Streams the records matching the query, in the order the query documents. */
   list(query?: Query): AsyncIterable<T>;
+  /**
+   * The same records as {@link Repository.list}, in the same order, in pages
+   * of at most `batchSize` (never empty): one await per page instead of one
+   * per record, for consumers that read millions of rows.
+   */
+  pages(query?: Query): AsyncIterable<readonly T[]>;
   /** Number of records matching the query's filters. */
   count(query?: Omit<Query, 'orderBy' | 'batchSize'>): Promise<number>;
 }

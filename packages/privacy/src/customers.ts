@@ -219,6 +219,20 @@ export function protectedCustomers(ctx: Ctx): CustomerRepository {
     });
   };
 
+  /** The listed customers as the actor may see them, a page at a time. */
+  async function* shownPages(query?: CustomerQuery): AsyncGenerator<readonly Customer[]> {
+    await requireRead(ctx, 'customer.list');
+    for await (const page of ctx.base.customers.pages(query)) {
+      const shown: Customer[] = [];
+      for (const value of page) {
+        // The version is not part of a listed record; 0 marks "not read".
+        const one = await present(ctx, { value, version: 0 }, 'customer.read');
+        if (one !== undefined) shown.push(one.value);
+      }
+      if (shown.length > 0) yield shown;
+    }
+  }
+
   return {
     async create(input, options) {
       const [created] = await createAll([input], options, true);
@@ -233,13 +247,10 @@ export function protectedCustomers(ctx: Ctx): CustomerRepository {
     },
 
     async *list(query?: CustomerQuery) {
-      await requireRead(ctx, 'customer.list');
-      for await (const value of ctx.base.customers.list(query)) {
-        // The version is not part of a listed record; 0 marks "not read".
-        const shown = await present(ctx, { value, version: 0 }, 'customer.read');
-        if (shown !== undefined) yield shown.value;
-      }
+      for await (const page of shownPages(query)) yield* page;
     },
+
+    pages: shownPages,
 
     async count(query) {
       await requireRead(ctx, 'customer.count');

@@ -1,6 +1,7 @@
 import {
   type Interaction,
   type InteractionInput,
+  type InteractionQuery,
   type InteractionRepository,
   InteractionSchema,
   NotFoundError,
@@ -213,6 +214,18 @@ export function protectedInteractions(ctx: Ctx): InteractionRepository {
       return out;
     });
   };
+  /** The listed interactions as the actor may see them, a page at a time. */
+  async function* shownPages(query?: InteractionQuery): AsyncGenerator<readonly Interaction[]> {
+    for await (const page of ctx.base.interactions.pages(query)) {
+      const shown: Interaction[] = [];
+      for (const value of page) {
+        const one = await present(ctx, { value, version: 0 });
+        if (one !== undefined) shown.push(one.value);
+      }
+      if (shown.length > 0) yield shown;
+    }
+  }
+
   return {
     async create(input, options) {
       const [created] = await createAll([input], options, true);
@@ -224,11 +237,9 @@ export function protectedInteractions(ctx: Ctx): InteractionRepository {
       return row === undefined ? undefined : present(ctx, row);
     },
     async *list(query) {
-      for await (const value of ctx.base.interactions.list(query)) {
-        const shown = await present(ctx, { value, version: 0 });
-        if (shown !== undefined) yield shown.value;
-      }
+      for await (const page of shownPages(query)) yield* page;
     },
+    pages: shownPages,
     count: (query) => ctx.base.interactions.count(query),
     async update(id, input, options) {
       const next = parseWith(InteractionSchema, 'interaction', input) as Record<string, unknown>;

@@ -1,12 +1,13 @@
-import { createSeededRandom, Money, type Order } from '@crmkit/core';
+import { createSeededRandom, forEachRow, Money, type Order } from '@crmkit/core';
 import { PORTFOLIO_TIERS, runSegmentation } from '../src/index';
 
 // The data of the segmentation benchmark, shared by the vitest bench and the profiling script.
 //
 // The orders are generated once, before anything is timed, into compact columns (customer index, placed-at
 // instant, amount from a pool, refunded or not: ~15 bytes an order). The timed stream then only does what a
-// storage adapter's `orders.list({ orderBy: 'customer' })` does per row: it builds an `Order` object (with
-// its `Date`) and yields it from an async generator. So the timed figure is the library's run plus the bare
+// storage adapter's `orders.pages({ orderBy: 'customer' })` does: it builds an `Order` object (with its
+// `Date`) per row and yields them from an async generator in pages of 500 (SEGMENTATION_BENCH_PAGE=0: one
+// by one, as `list()` does). So the timed figure is the library's run plus the bare
 // cost of materialising each order once — never the seeded generator or string formatting — and
 // `streamOnly` measures that materialising cost alone so that it can be subtracted.
 
@@ -81,8 +82,8 @@ export class MemoryPeak {
   }
 }
 
-/** The orders of `data` as an async stream of `Order`s, built row by row, as a storage port streams them. */
-export async function* orderStream(data: OrderColumns, peak?: MemoryPeak): AsyncGenerator<Order> {
+/** The orders of `data` as `Order`s, built row by row, as a storage adapter builds them. */
+function* orderRows(data: OrderColumns, peak?: MemoryPeak): Generator<Order> {
   const { ids, customer, placedAt, total, refunded } = data;
   let current = -1;
   let k = 0;
@@ -114,10 +115,10 @@ export async function* orderStream(data: OrderColumns, peak?: MemoryPeak): Async
 const INDUSTRIES = ['retail', 'software', 'finance', 'health'];
 
 /** One customer record per id, with an industry and, for every 50th, a `vip` tag. */
-export async function* customerStream(
+function* customerRows(
   data: OrderColumns,
   peak?: MemoryPeak,
-): AsyncGenerator<{ id: string; attributes: { industry: string }; tags: string[] }> {
+): Generator<{ id: string; attributes: { industry: string }; tags: string[] }> {
   for (let n = 0; n < data.ids.length; n++) {
     if ((n & 0xffff) === 0) peak?.sample();
     yield {
@@ -127,6 +128,37 @@ export async function* customerStream(
     };
   }
 }
+
+/**
+ * Rows as an async stream, in pages of `pageSize` (500, the memory adapter's default batch size) as a
+ * storage port's `pages()` streams them, or one by one (`pageSize` 0) as its `list()` does.
+ */
+async function* asStream<T>(rows: Iterable<T>, pageSize: number): AsyncGenerator<T | readonly T[]> {
+  if (pageSize === 0) {
+    yield* rows;
+    return;
+  }
+  let page: T[] = [];
+  for (const row of rows) {
+    page.push(row);
+    if (page.length === pageSize) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length > 0) yield page;
+}
+
+/** How the streams deliver rows: pages of 500 unless SEGMENTATION_BENCH_PAGE says otherwise (0: one by one). */
+export const PAGE_SIZE = Number(process.env['SEGMENTATION_BENCH_PAGE'] ?? 500);
+
+/** The orders as an async stream (see {@link PAGE_SIZE}). */
+export const orderStream = (data: OrderColumns, peak?: MemoryPeak) =>
+  asStream(orderRows(data, peak), PAGE_SIZE);
+
+/** The customers as an async stream (see {@link PAGE_SIZE}). */
+export const customerStream = (data: OrderColumns, peak?: MemoryPeak) =>
+  asStream(customerRows(data, peak), PAGE_SIZE);
 
 /** A predicted value per customer, for the `potential` tier. */
 export const predicted = (id: string) => ({
@@ -183,8 +215,8 @@ export const crmkitRun = (data: OrderColumns, peak?: MemoryPeak) =>
 
 /** Reads both streams without segmenting: what materialising the rows alone costs. */
 export async function streamOnly(data: OrderColumns): Promise<void> {
-  for await (const _ of orderStream(data));
-  for await (const _ of customerStream(data));
+  await forEachRow(orderStream(data), () => {});
+  await forEachRow(customerStream(data), () => {});
 }
 
 /**
@@ -194,7 +226,7 @@ export async function streamOnly(data: OrderColumns): Promise<void> {
  */
 export async function naiveRfm(data: OrderColumns): Promise<Map<string, string>> {
   const all: Order[] = [];
-  for await (const order of orderStream(data)) all.push(order);
+  await forEachRow(orderStream(data), (order) => all.push(order));
   all.sort((a, b) =>
     a.customerId < b.customerId
       ? -1

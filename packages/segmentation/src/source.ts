@@ -1,17 +1,18 @@
-import { ValidationError } from '@crmkit/core';
+import { forEachRow as eachRow, isRowSource, type RowSource, ValidationError } from '@crmkit/core';
 
 /**
  * Where a batch computation reads its rows from: an array or any iterable,
- * or an async iterable such as a storage port's `list()` stream. Every
+ * or an async iterable such as a storage port's `list()` stream — or its
+ * `pages()`, which saves an await per row (core's `RowSource`). Every
  * function taking a `Source` reads it exactly once, front to back.
  *
  * @example
  * ```ts
  * const fromArray: Source<Order> = orders;
- * const fromStorage: Source<Order> = storage.orders.list({ orderBy: 'customer' });
+ * const fromStorage: Source<Order> = storage.orders.pages({ orderBy: 'customer' });
  * ```
  */
-export type Source<T> = Iterable<T> | AsyncIterable<T>;
+export type Source<T> = RowSource<T>;
 
 /**
  * Calls `visit` for every row, without a microtask per row when the source
@@ -24,12 +25,7 @@ export async function forEachRow<T>(
   visit: (row: T, index: number) => void,
 ): Promise<void> {
   if (!isSource(source)) throw notASource(what, []);
-  let index = 0;
-  if (Symbol.iterator in source) {
-    for (const row of source) visit(row, index++);
-    return;
-  }
-  for await (const row of source) visit(row, index++);
+  await eachRow(source, visit);
 }
 
 /** The error for a value that is not a {@link Source}, at `path`. */
@@ -40,8 +36,4 @@ export function notASource(what: string, path: readonly (string | number)[]): Va
 }
 
 /** True when the value can be read as a {@link Source}. */
-export function isSource(value: unknown): value is Source<unknown> {
-  return (
-    typeof value === 'object' && value !== null && (Symbol.iterator in value || Symbol.asyncIterator in value)
-  );
-}
+export const isSource = isRowSource;

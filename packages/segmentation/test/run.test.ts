@@ -143,6 +143,17 @@ describe('runSegmentation on generated data, streamed from storage', () => {
       });
     }
     expect(run.tiers?.tiers.map((t) => t.count)).toEqual(tiers.tiers.map((t) => t.count));
+
+    // the same run over the ports' pages (one await per page) gives the same result
+    const paged = await runSegmentation({
+      orders: storage.orders.pages({ batchSize: 97 }),
+      customers: storage.customers.pages({ batchSize: 13 }),
+      asOf,
+      tiers: PORTFOLIO_TIERS,
+      metrics: predicted,
+      segments: definitions,
+    });
+    expect(paged).toEqual(run);
   });
 });
 

@@ -12,7 +12,7 @@ import { deepFreeze } from './freeze';
 import { once } from './idempotency';
 import type { RecordKind } from './record-kinds';
 import type { Scope } from './scope';
-import { countRange, type Range, streamRange } from './stream';
+import { countRange, type Range, streamPages, streamRange } from './stream';
 import { type SortOrder, type Stamps, Table } from './table';
 
 /** The memory tables of one repository: its records and its idempotency keys. */
@@ -159,6 +159,18 @@ export function memoryRepository<T extends { readonly id: string }, Input, Query
       const { range, batchSize } = rangeOf(query, 'query');
       const since = scope.stamps.current();
       yield* streamRange(
+        () => scope.table(tables.rows),
+        range,
+        batchSize ?? DEFAULT_BATCH_SIZE,
+        since,
+        (row) => row.value,
+      );
+    },
+
+    async *pages(query) {
+      const { range, batchSize } = rangeOf(query, 'query');
+      const since = scope.stamps.current();
+      yield* streamPages(
         () => scope.table(tables.rows),
         range,
         batchSize ?? DEFAULT_BATCH_SIZE,

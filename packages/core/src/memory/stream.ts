@@ -32,13 +32,39 @@ export function countRange<V>(view: TableView<V>, range: Range<V>): number {
 }
 
 /**
- * Streams a range in batches of `batchSize`. Each batch is read afresh from
- * the current view (`open` also checks that the storage or transaction may
- * still be used), after the last entry seen, so memory beyond the stored
- * data stays bounded by the batch and writes between batches are fine: the
- * stream skips entries stamped after it started (rows inserted or moved in
- * the order since), so it never yields a row twice.
+ * Streams a range in pages of up to `batchSize` values. Each page is read
+ * afresh from the current view (`open` also checks that the storage or
+ * transaction may still be used), after the last entry seen, so memory
+ * beyond the stored data stays bounded by the page and writes between pages
+ * are fine: the stream skips entries stamped after it started (rows inserted
+ * or moved in the order since), so it never yields a row twice.
  */
+export async function* streamPages<V, Out>(
+  open: () => TableView<V>,
+  range: Range<V>,
+  batchSize: number,
+  since: number,
+  output: (value: V) => Out,
+): AsyncGenerator<readonly Out[]> {
+  let cursor: unknown;
+  for (;;) {
+    const page: Out[] = [];
+    let more = false;
+    for (const entry of entriesOf(open(), range, cursor)) {
+      cursor = entry.key;
+      if (entry.stamp > since || !range.keep(entry.value)) continue;
+      page.push(output(entry.value));
+      if (page.length === batchSize) {
+        more = true;
+        break;
+      }
+    }
+    if (page.length > 0) yield page;
+    if (!more) return;
+  }
+}
+
+/** {@link streamPages}, one value at a time. */
 export async function* streamRange<V, Out>(
   open: () => TableView<V>,
   range: Range<V>,
@@ -46,20 +72,5 @@ export async function* streamRange<V, Out>(
   since: number,
   output: (value: V) => Out,
 ): AsyncGenerator<Out> {
-  let cursor: unknown;
-  for (;;) {
-    const batch: Out[] = [];
-    let more = false;
-    for (const entry of entriesOf(open(), range, cursor)) {
-      cursor = entry.key;
-      if (entry.stamp > since || !range.keep(entry.value)) continue;
-      batch.push(output(entry.value));
-      if (batch.length === batchSize) {
-        more = true;
-        break;
-      }
-    }
-    yield* batch;
-    if (!more) return;
-  }
+  for await (const page of streamPages(open, range, batchSize, since, output)) yield* page;
 }

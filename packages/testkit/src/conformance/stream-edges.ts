@@ -20,6 +20,14 @@ export function streamEdgeTests(h: Harness): void {
       const expected = Array.from({ length: 10 }, (_, i) => paddedId('c', i + 1));
       for (const batchSize of [1, 2, 3, 5, 9, 10, 11, 500]) {
         expect(await idsOf(s.customers.list({ batchSize }))).toEqual(expected);
+        const pages = await collect(s.customers.pages({ batchSize }));
+        expect(pages.flat().map((c) => c.id)).toEqual(expected);
+        // full pages of batchSize, then the rest; never an empty page
+        expect(pages.map((p) => p.length)).toEqual(
+          Array.from({ length: Math.ceil(10 / batchSize) }, (_, i) =>
+            Math.min(batchSize, 10 - i * batchSize),
+          ),
+        );
       }
       await s.events.append(
         's',
@@ -43,6 +51,7 @@ export function streamEdgeTests(h: Harness): void {
       const s = h.storage();
       expect(await collect(s.customers.list())).toEqual([]);
       expect(await collect(s.orders.list({ orderBy: 'customer' }))).toEqual([]);
+      expect(await collect(s.orders.pages({ orderBy: 'customer' }))).toEqual([]);
       expect(await collect(s.interactions.list({ type: 'survey' }))).toEqual([]);
       expect(await collect(s.campaigns.list())).toEqual([]);
       expect(await collect(s.documents.list('none'))).toEqual([]);

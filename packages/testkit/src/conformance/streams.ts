@@ -9,7 +9,7 @@ import {
   bulkInteraction,
   bulkOrder,
 } from './fixtures';
-import { type Harness, idsOf } from './harness';
+import { collect, type Harness, idsOf } from './harness';
 
 /** Rows per `createMany` while loading the large data set. */
 const CHUNK = 5000;
@@ -116,6 +116,12 @@ export function streamTests(h: Harness): void {
       expectSequence(await idsOf(s.orders.list({ orderBy: 'placedAt', batchSize: 997 })), timeline);
       const perCustomer = [...orders].sort(byCustomer).map((o) => o.id);
       expectSequence(await idsOf(s.orders.list({ orderBy: 'customer', batchSize: 1000 })), perCustomer);
+      const pages = await collect(s.orders.pages({ orderBy: 'customer', batchSize: 1000 }));
+      expectSequence(
+        pages.flat().map((o) => o.id),
+        perCustomer,
+      );
+      expect(pages.every((page) => page.length > 0 && page.length <= 1000)).toBe(true);
     }, 120_000);
 
     it('filters orders by customer and by a window, from inclusive and to exclusive', async () => {
