@@ -1,8 +1,12 @@
 import { CrmError } from '@crmkit/core';
 
 /**
- * A problem the command line reports as one line, without a stack trace: a
- * bad flag, a missing file, a header without the needed columns.
+ * A problem the command line reports as one line, without a stack trace.
+ * Codes: `CLI_USAGE` (a bad flag or argument), `CLI_INPUT` (a missing file,
+ * a header without the needed columns, a rejected row with `--strict`) and
+ * `CLI_NOT_COLUMNAR` (orders the columnar import cannot hold exactly, such
+ * as amounts finer than the currency's minor unit: `crmkit analyze` then
+ * takes the storage route).
  *
  * @example
  * ```ts
@@ -10,7 +14,11 @@ import { CrmError } from '@crmkit/core';
  * ```
  */
 export class CliError extends CrmError {
-  constructor(code: 'CLI_USAGE' | 'CLI_INPUT', message: string, details: Record<string, unknown> = {}) {
+  constructor(
+    code: 'CLI_USAGE' | 'CLI_INPUT' | 'CLI_NOT_COLUMNAR',
+    message: string,
+    details: Record<string, unknown> = {},
+  ) {
     super(code, message, details);
   }
 }

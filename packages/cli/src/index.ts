@@ -8,12 +8,14 @@
  */
 
 export * from './analysis';
+export * from './analyze-columns';
 export * from './commands/analyze';
 export * from './commands/clv-fit';
 export * from './commands/generate';
 export * from './errors';
 export * from './import-orders';
 export * from './io';
+export * from './order-columns';
 export * from './orders-csv';
 export * from './progress';
 export * from './report/files';

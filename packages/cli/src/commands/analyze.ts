@@ -1,9 +1,13 @@
 import { stat } from 'node:fs/promises';
 import type { Storage } from '@crmkit/core';
-import { type AnalysisResult, analyzeStorage } from '../analysis';
+import { type AnalysisInput, type AnalysisResult, analyzeStorage } from '../analysis';
+import { shapeAnalysis } from '../analysis-report';
+import { analyzeOrderColumns } from '../analyze-columns';
+import { columnarParts } from '../columnar-parts';
 import { CliError } from '../errors';
-import { type ImportSummary, importOrdersCsv } from '../import-orders';
+import { type ImportSummary, importOrdersCsv, type RejectedRow } from '../import-orders';
 import type { CliIo } from '../io';
+import { importOrderColumns, type OrderColumns } from '../order-columns';
 import { normaliseDate, readOrdersCsv } from '../orders-csv';
 import { createProgress } from '../progress';
 import { writeReportFiles } from '../report/files';
@@ -14,14 +18,21 @@ import { ordersCsvOptions } from './csv-options';
 const DAY = 86_400_000;
 
 /**
- * Runs `crmkit analyze`: imports the orders CSV into the storage `--db`
- * names (in memory by default), analyses it with {@link analyzeStorage} and
- * prints a terminal summary, or the JSON document with `--json`, and writes
- * the report files with `--out`. Returns the exit code: 0, or 3 when rows
- * were rejected.
+ * Runs `crmkit analyze`: reads the orders CSV, analyses it and prints a
+ * terminal summary, or the JSON document with `--json`, and writes the
+ * report files with `--out`. Returns the exit code: 0, or 3 when rows were
+ * rejected.
+ *
+ * In memory (no `--db`) the file is read once into columns
+ * ({@link importOrderColumns}) and analysed as {@link analyzeOrderColumns}
+ * does, letting the per-order columns go once grouped by customer;
+ * a file whose amounts do not fit exact columns (finer than a cent, or sums
+ * beyond 2⁵³ cents) takes the storage route instead. With `--db` the orders
+ * are imported into that database and analysed by {@link analyzeStorage}.
+ * Both routes give the same report.
  *
  * `--as-of` defaults to the UTC day after the last order. With `--strict`
- * the file is checked first and nothing is imported if any row is bad.
+ * nothing is imported or analysed if any row is bad.
  *
  * @example
  * ```ts
@@ -37,27 +48,19 @@ export async function analyzeCommand(args: ParsedArgs, io: CliIo): Promise<numbe
   const asOfOption = parseAsOf(args.values['as-of']);
   const target = parseDbOption(stringOption(args, 'db'));
   const out = stringOption(args, 'out');
-
-  if (args.values['strict'] === true) {
-    for await (const row of readOrdersCsv(file, options)) {
-      if (!row.ok) {
-        io.stderr(`line ${row.line}: ${row.reason}\n`);
-        throw new CliError('CLI_INPUT', `line ${row.line} rejected and --strict is set; nothing imported`);
-      }
-    }
-  }
-
+  const strict = args.values['strict'] === true;
   const size = (await stat(file).catch(() => undefined))?.size;
-  const progress = createProgress(io, size === undefined ? {} : { totalBytes: size });
-  const { storage } = await openStorage(target);
-  try {
-    const imported = await importOrdersCsv(file, storage, {
-      ...options,
-      onReject: (r) => io.stderr(`line ${r.line}: ${r.reason}\n`),
-      onProgress: (rows, bytes) => progress.update(rows, bytes),
-    });
-    progress.done();
-    const { currencies, lastOrderAt } = await storedOrders(storage, imported);
+  const reported = new Set<number>();
+  const onReject = (r: RejectedRow) => {
+    if (reported.has(r.line)) return;
+    reported.add(r.line);
+    io.stderr(`line ${r.line}: ${r.reason}\n`);
+  };
+  const finish = async (
+    imported: ImportSummary,
+    analyse: (input: AnalysisInput) => Promise<AnalysisResult>,
+  ) => {
+    const { currencies, lastOrderAt } = imported;
     const currency = mainCurrency(currencies);
     if (currency === undefined || lastOrderAt === undefined) {
       throw new CliError(
@@ -65,10 +68,9 @@ export async function analyzeCommand(args: ParsedArgs, io: CliIo): Promise<numbe
         `no valid orders to analyse in ${file} (${imported.rejects.length} rows rejected)`,
       );
     }
-    const asOf = asOfOption ?? new Date(Math.floor(lastOrderAt.getTime() / DAY) * DAY + DAY);
-    const result = await analyzeStorage(storage, {
+    const result = await analyse({
       file,
-      asOf,
+      asOf: asOfOption ?? new Date(Math.floor(lastOrderAt.getTime() / DAY) * DAY + DAY),
       currency,
       rows: { accepted: imported.acceptedRows, rejected: imported.rejects.length },
       otherCurrencyOrders: [...currencies].reduce((n, [c, k]) => (c === currency ? n : n + k), 0),
@@ -77,6 +79,49 @@ export async function analyzeCommand(args: ParsedArgs, io: CliIo): Promise<numbe
     else io.stdout(formatSummary(result, imported, out));
     if (out !== undefined) await writeReportFiles(out, result, imported.rejects);
     return imported.rejects.length > 0 ? 3 : 0;
+  };
+
+  if (target.kind === 'memory') {
+    const progress = createProgress(io, size === undefined ? {} : { totalBytes: size });
+    // The per-order columns are let go once grouped by customer: the analysis holds only the groups.
+    const held: { columns?: OrderColumns | undefined } = {};
+    try {
+      held.columns = await importOrderColumns(file, {
+        ...options,
+        strict,
+        onReject,
+        onProgress: (rows, bytes) => progress.update(rows, bytes),
+      });
+      progress.done();
+      const { acceptedRows, orders, rejects, currencies, firstOrderAt, lastOrderAt } = held.columns;
+      const imported = { acceptedRows, orders, rejects, currencies, firstOrderAt, lastOrderAt };
+      return await finish(imported, async (input) => shapeAnalysis(columnarParts(held, input)));
+    } catch (e) {
+      if (!(e instanceof CliError && e.code === 'CLI_NOT_COLUMNAR')) throw e;
+    } finally {
+      progress.done();
+    }
+  }
+
+  if (strict) {
+    for await (const row of readOrdersCsv(file, options)) {
+      if (!row.ok) {
+        onReject(row);
+        throw new CliError('CLI_INPUT', `line ${row.line} rejected and --strict is set; nothing imported`);
+      }
+    }
+  }
+  const progress = createProgress(io, size === undefined ? {} : { totalBytes: size });
+  const { storage } = await openStorage(target);
+  try {
+    const imported = await importOrdersCsv(file, storage, {
+      ...options,
+      onReject,
+      onProgress: (rows, bytes) => progress.update(rows, bytes),
+    });
+    progress.done();
+    const stored = await storedOrders(storage, imported);
+    return await finish({ ...imported, ...stored }, (input) => analyzeStorage(storage, input));
   } finally {
     progress.done();
     await storage.close();
