@@ -56,6 +56,10 @@ export function toDecimal(value: unknown): Decimal | undefined {
     if (!/^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/.test(value)) return undefined;
     return new Decimal(value.trim());
   }
+  // crmkit's own decimals are immutable: no copy needed
+  if (DecimalJs.isDecimal(value) && (value as DecimalJs).constructor === Decimal) {
+    return (value as DecimalJs).isFinite() ? (value as DecimalJs) : undefined;
+  }
   if (DecimalJs.isDecimal(value)) {
     const d = new Decimal(value as DecimalJs);
     return d.isFinite() ? d : undefined;

@@ -1,4 +1,5 @@
 import {
+  Decimal,
   currencyDigits,
   DecimalSchema,
   InstantSchema,
@@ -35,6 +36,14 @@ describe('primitives', () => {
     expect(toDecimal('-.5')?.toString()).toBe('-0.5');
     expect(toDecimal('1e3')?.toString()).toBe('1000');
     expect(toDecimal(new DecimalJs(Number.NaN))).toBeUndefined();
+    // crmkit's own (immutable) decimals pass through; those of other decimal.js copies become crmkit's
+    const own = new Decimal('19.99');
+    expect(toDecimal(own)).toBe(own);
+    expect(toDecimal(new Decimal(Number.POSITIVE_INFINITY))).toBeUndefined();
+    const foreign = new DecimalJs('1.25');
+    expect(toDecimal(foreign)).not.toBe(foreign);
+    expect(toDecimal(foreign)?.constructor).toBe(Decimal);
+    expect(toDecimal(foreign)?.equals('1.25')).toBe(true);
   });
 
   it('money accepts its JSON form and rejects bad currencies and extra keys', () => {
