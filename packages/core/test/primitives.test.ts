@@ -1,6 +1,6 @@
 import {
-  Decimal,
   currencyDigits,
+  Decimal,
   DecimalSchema,
   InstantSchema,
   isCurrencyCode,
