@@ -102,7 +102,7 @@ describe('createMemoryStorage: stored values are immutable', () => {
     const s = createMemoryStorage();
     const data = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}');
     const doc = await s.documents.put('d', 'p', data);
-    // JsonValueSchema (zod) drops the key; what is stored is a plain object
+    // the key is dropped (as JsonValueSchema drops it); what is stored is a plain object
     expect(doc.data).toEqual({ a: 1 });
     expect(Object.getPrototypeOf(doc.data)).toBe(Object.prototype);
     expect((doc.data as Record<string, unknown>)['polluted']).toBeUndefined();

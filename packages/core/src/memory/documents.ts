@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { NotFoundError, VersionConflictError } from '../errors';
-import { JsonValueSchema } from '../json';
 import type { DocumentStore, StoredDocument } from '../ports';
 import { IdSchema, parseWith } from '../primitives';
-import { BatchSizeSchema, checkPutOptions, DEFAULT_BATCH_SIZE } from './checks';
-import { frozenJsonCopy } from './freeze';
+import { BatchSizeSchema, checkPutOptions, DEFAULT_BATCH_SIZE, isId } from './checks';
+import { frozenJson } from './frozen-json';
 import { compareIds } from './id-order';
 import { once } from './idempotency';
 import type { Scope } from './scope';
@@ -20,7 +19,8 @@ export interface DocumentTables {
 /** Creates the document tables: documents sorted by `(collection, id)`. */
 export function documentTables(stamps: Stamps): DocumentTables {
   const byAddress: SortOrder<StoredDocument, Address> = {
-    key: ({ collection, id }) => ({ collection, id }),
+    // a stored document is its own key (frozen, and it has the collection and the id): no copy per row
+    key: (doc) => doc,
     compare: (a, b) => compareIds(a.collection, b.collection) || compareIds(a.id, b.id),
   };
   return { docs: new Table([byAddress], stamps), keys: new Table([], stamps) };
@@ -40,14 +40,17 @@ interface Address {
 
 /**
  * The versioned JSON document store over memory tables, in a scope (see
- * `DocumentStore` in the ports). Data is validated with `JsonValueSchema`
- * and stored as a deeply frozen copy.
+ * `DocumentStore` in the ports). Data is checked and stored as a deeply
+ * frozen copy in one walk (see `frozenJson`), which reuses the parts of the
+ * data that came from this store unchanged.
  */
 export function memoryDocuments(tables: DocumentTables, scope: Scope): DocumentStore {
-  const address = (collection: unknown, id: unknown) =>
-    parseWith(AddressSchema, 'document address', { collection, id });
+  const address = (collection: unknown, id: unknown): Address =>
+    isId(collection) && isId(id)
+      ? { collection, id }
+      : parseWith(AddressSchema, 'document address', { collection, id });
 
-  const stored = (at: Address) => scope.table(tables.docs).row(rowId(at.collection, at.id))?.value;
+  const stored = (row: string) => scope.table(tables.docs).row(row)?.value;
 
   /** Throws unless `expected` allows the write (`undefined`: anything; `null`: must not exist). */
   const checkVersion = (
@@ -64,19 +67,23 @@ export function memoryDocuments(tables: DocumentTables, scope: Scope): DocumentS
   return {
     async get<T extends StoredDocument['data']>(collection: string, id: string) {
       const at = address(collection, id);
-      return stored(at) as StoredDocument<T> | undefined;
+      return stored(rowId(at.collection, at.id)) as StoredDocument<T> | undefined;
     },
 
     async put(collection, id, data, options) {
       const at = address(collection, id);
+      const row = rowId(at.collection, at.id);
       const { expectedVersion, idempotencyKey } = checkPutOptions('document put options', options);
-      const value = frozenJsonCopy(parseWith(JsonValueSchema, 'document data', data));
+      // the stored version's unchanged parts are kept as they are (see JsonCopier)
+      const value = frozenJson('document data', data, stored(row)?.data);
       const doc = await scope.write(() =>
         once(scope, tables.keys, idempotencyKey, () => {
-          const found = stored(at);
-          checkVersion(at, found, expectedVersion);
-          const next = Object.freeze({ ...at, version: (found?.version ?? 0) + 1, data: value });
-          scope.table(tables.docs).put(rowId(at.collection, at.id), next);
+          const view = scope.table(tables.docs);
+          const found = view.row(row);
+          checkVersion(at, found?.value, expectedVersion);
+          const version = (found?.value.version ?? 0) + 1;
+          const next = Object.freeze({ collection: at.collection, id: at.id, version, data: value });
+          view.put(row, next, found);
           return next;
         }),
       );
@@ -85,13 +92,14 @@ export function memoryDocuments(tables: DocumentTables, scope: Scope): DocumentS
 
     async delete(collection, id, options) {
       const at = address(collection, id);
+      const row = rowId(at.collection, at.id);
       const { expectedVersion, idempotencyKey } = checkPutOptions('document delete options', options);
       await scope.write(() =>
         once(scope, tables.keys, idempotencyKey, () => {
-          const found = stored(at);
+          const found = stored(row);
           if (found === undefined) throw new NotFoundError(`document in ${at.collection}`, at.id);
           checkVersion(at, found, expectedVersion);
-          scope.table(tables.docs).remove(rowId(at.collection, at.id));
+          scope.table(tables.docs).remove(row);
         }),
       );
     },

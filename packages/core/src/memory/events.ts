@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { AlreadyExistsError, VersionConflictError } from '../errors';
-import { JsonValueSchema } from '../json';
+import { AlreadyExistsError, ValidationError, VersionConflictError } from '../errors';
+import type { JsonValue } from '../json';
 import type { EventLog, LogEvent } from '../ports';
 import { IdSchema, parseWith } from '../primitives';
-import { BatchSizeSchema, checkAppendOptions, DEFAULT_BATCH_SIZE } from './checks';
+import { BatchSizeSchema, checkAppendOptions, DEFAULT_BATCH_SIZE, isId } from './checks';
 import type { EventTable, EventView } from './event-table';
-import { frozenJsonCopy } from './freeze';
+import { JsonCopier } from './frozen-json';
 import { once } from './idempotency';
 import type { Scope } from './scope';
 import type { Table } from './table';
@@ -16,14 +16,53 @@ export interface EventTables {
   readonly keys: Table<unknown>;
 }
 
+// `data` is checked (and copied) by `JsonCopier`, after the shape of the events
 const NewEventSchema = z.object({
   id: IdSchema,
   type: z.string().min(1, 'must not be empty'),
-  data: JsonValueSchema,
+  data: z.unknown(),
   occurredAt: z.date({ error: 'must be a valid Date' }),
 });
 
 const EventsSchema = z.array(NewEventSchema).min(1, 'must hold at least one event');
+
+type CheckedEvent = { id: string; type: string; data: JsonValue; occurredAt: Date };
+
+/** Whether an event has the shape `NewEventSchema` accepts (checked by hand: appends are a hot path). */
+function isEventShape(event: unknown): event is CheckedEvent {
+  if (typeof event !== 'object' || event === null || Object.getPrototypeOf(event) !== Object.prototype) {
+    return false;
+  }
+  const { id, type, occurredAt } = event as Record<string, unknown>;
+  return (
+    isId(id) &&
+    typeof type === 'string' &&
+    type.length > 0 &&
+    occurredAt instanceof Date &&
+    !Number.isNaN(occurredAt.getTime())
+  );
+}
+
+/**
+ * Checks the events of an append and copies each one's data into a deeply
+ * frozen copy (issue paths `[index, 'data', …]`); throws `ValidationError`
+ * naming every bad field.
+ */
+function checkEvents(events: unknown): CheckedEvent[] {
+  const shaped =
+    Array.isArray(events) && events.length > 0 && events.every(isEventShape)
+      ? events
+      : parseWith(EventsSchema, 'events', events);
+  const copier = new JsonCopier();
+  const checked = shaped.map(({ id, type, data, occurredAt }, i) => ({
+    id,
+    type,
+    data: copier.copy(data, [i, 'data']),
+    occurredAt,
+  }));
+  if (copier.issues.length > 0) throw new ValidationError('events', copier.issues);
+  return checked;
+}
 
 const ReadQuerySchema = z.object({
   batchSize: BatchSizeSchema,
@@ -60,13 +99,14 @@ async function* slices(
  * appends any.
  */
 export function memoryEvents(tables: EventTables, scope: Scope): EventLog {
-  const streamName = (stream: unknown) => parseWith(IdSchema, 'event stream', stream);
+  const streamName = (stream: unknown) =>
+    isId(stream) ? stream : parseWith(IdSchema, 'event stream', stream);
 
   return {
     async append(stream, events, options) {
       const name = streamName(stream);
       const { expectedSequence, idempotencyKey } = checkAppendOptions('event append options', options);
-      const checked = parseWith(EventsSchema, 'events', events);
+      const checked = checkEvents(events);
       const appended = await scope.write(() =>
         once(scope, tables.keys, idempotencyKey, () => {
           const log = scope.events(tables.log);
@@ -85,7 +125,7 @@ export function memoryEvents(tables: EventTables, scope: Scope): EventLog {
               Object.freeze({
                 id: event.id,
                 type: event.type,
-                data: frozenJsonCopy(event.data),
+                data: event.data,
                 occurredAt: new Date(event.occurredAt.getTime()),
                 stream: name,
                 sequence: last + i + 1,

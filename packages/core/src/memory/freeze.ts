@@ -1,5 +1,3 @@
-import type { JsonValue } from '../json';
-
 /**
  * Freezes plain objects and arrays, deeply, in place. Class instances are
  * left as they are: `Money` freezes itself and its `Decimal` has no mutating
@@ -20,13 +18,4 @@ export function deepFreeze<T>(value: T): T {
     }
   }
   return value;
-}
-
-/** A deeply frozen copy of a (validated) JSON value, sharing nothing with the caller's. */
-export function frozenJsonCopy<T extends JsonValue>(value: T): T {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return Object.freeze(value.map((item) => frozenJsonCopy(item))) as T;
-  // fromEntries defines own properties, so a "__proto__" key stays a plain key
-  const copy = Object.fromEntries(Object.entries(value).map(([key, item]) => [key, frozenJsonCopy(item)]));
-  return Object.freeze(copy) as T;
 }

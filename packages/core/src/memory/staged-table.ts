@@ -21,8 +21,8 @@ export class StagedTable<V> implements TableView<V> {
     return this.written.row(id) ?? (this.removed.has(id) ? undefined : this.base.row(id));
   }
 
-  put(id: string, value: V): void {
-    this.written.put(id, value, this.row(id));
+  put(id: string, value: V, previous: Row<V> | undefined = this.row(id)): void {
+    this.written.put(id, value, previous);
   }
 
   remove(id: string): void {

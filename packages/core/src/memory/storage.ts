@@ -20,8 +20,9 @@ import { Table } from './table';
  *
  * What it guarantees:
  * - **Validated, all-or-nothing writes.** Every write validates its input
- *   with the record's schema (documents and event data with
- *   `JsonValueSchema`) and then checks every precondition before it changes
+ *   with the record's schema (documents and event data: what
+ *   `JsonValueSchema` accepts, each bad value named by its path) and then
+ *   checks every precondition before it changes
  *   anything: bad input throws `ValidationError`, and a write that throws has
  *   written nothing. `createMany` reports the issues of every bad row with
  *   paths starting at the row's index; it and an event batch land whole or
@@ -54,8 +55,11 @@ import { Table } from './table';
  *   it is when its batch is read, a deleted one not at all; event streams end
  *   at the last event they saw when they started.
  * - **Immutable values.** Stored values are deeply frozen and returned as
- *   they are (documents are frozen copies of the caller's data). Their
- *   `Date`s cannot be frozen: do not mutate them.
+ *   they are (documents and event data are frozen copies of the caller's
+ *   data). Their `Date`s cannot be frozen: do not mutate them. Parts of a
+ *   document or event that were read from a memory storage are stored as
+ *   they are, neither checked nor copied again: re-putting a large document
+ *   with a few changes costs what changed, not the whole document.
  * - `close()` makes every later call throw `CrmError` code `'CLOSED'`.
  *
  * @example

@@ -33,7 +33,8 @@ export interface Row<V> {
 /** Rows that can be read, written and scanned in a sort order: a table, or a transaction's view of one. */
 export interface TableView<V> {
   row(id: string): Row<V> | undefined;
-  put(id: string, value: V): void;
+  /** Stores `value` under `id`; `previous` is the row there now, when the caller has just read it. */
+  put(id: string, value: V, previous?: Row<V>): void;
   remove(id: string): void;
   /** Entries of sort order `order` from the key `from` on (strictly after it when `after`), in order. */
   scan(order: number, from: unknown, after: boolean): Iterable<Entry<V>>;
