@@ -1,7 +1,7 @@
 import type { Clock, Storage } from '@crmkit/core';
 import type { ProgramDefinition } from './definition';
 import type { EarningRules } from './earning';
-import { type Attempt, names, runWrite } from './store';
+import { type Attempt, type Keeping, names, runWrite, runWrites } from './store';
 
 /** What every operation of a programme shares. */
 export interface ProgramContext {
@@ -11,7 +11,19 @@ export interface ProgramContext {
   readonly names: ReturnType<typeof names>;
   readonly rules: EarningRules;
   readonly codes: () => string;
-  write<R>(operation: string, key: string, plan: (attempt: Attempt) => Promise<R>): Promise<R>;
+  write<R>(
+    operation: string,
+    key: string,
+    plan: (attempt: Attempt) => Promise<R>,
+    keeping?: Keeping<R>,
+  ): Promise<R>;
+  /** Many writes of one operation, each once per key, planned together and committed in one transaction. */
+  writeMany<R>(
+    operation: string,
+    keys: readonly string[],
+    plan: (attempt: Attempt, index: number) => Promise<R>,
+    keeping?: Keeping<R>,
+  ): Promise<R[]>;
 }
 
 /** Builds the shared context. */
@@ -37,7 +49,8 @@ export function programContext(options: {
     names: n,
     rules: options.rules,
     codes: options.codes,
-    write: (operation, key, plan) => runWrite(settings, operation, key, plan),
+    write: (operation, key, plan, keeping) => runWrite(settings, operation, key, plan, keeping),
+    writeMany: (operation, keys, plan, keeping) => runWrites(settings, operation, keys, plan, keeping),
   };
 }
 

@@ -1,8 +1,9 @@
 import { type Clock, Decimal, IdSchema, OrderSchema, parseWith } from '@crmkit/core';
 import { type CompiledCondition, compile, type Explanation } from '@crmkit/rules';
 import { z } from 'zod';
+import { amountsOf, factorOf, largestFactor } from './amounts';
 import { dayKey } from './calendar';
-import { conditionError, type ProgramDefinition, type TierLevel } from './definition';
+import { conditionError, type ProgramDefinition } from './definition';
 import { LoyaltyError } from './errors';
 
 /**
@@ -28,6 +29,8 @@ export const MemberFactsSchema = z
     attributes: z.record(z.string(), z.unknown()).default({}),
   })
   .strict();
+
+type MemberFacts = z.output<typeof MemberFactsSchema>;
 
 /**
  * The input of an earning evaluation: the order (as `@crmkit/core`'s
@@ -145,14 +148,33 @@ export function compileEarningRules(
   const rates = earning.rates.map((rate, i) => ({
     ...rate,
     condition: compileAt(rate.when, ['earning', 'rates', i, 'when']),
+    perUnit: factorOf(rate.points.dividedBy(rate.per)),
   }));
   const rules = earning.rules.map((rule, i) => ({
     ...rule,
     condition: compileAt(rule.when, ['earning', 'rules', i, 'when']),
     categorySet: rule.categories ? new Set(rule.categories) : undefined,
     skuSet: rule.skus ? new Set(rule.skus) : undefined,
+    factor: rule.multiplier ? factorOf(rule.multiplier.minus(1)) : undefined,
   }));
-  const tiers = new Map<string, TierLevel>((definition.tiers?.levels ?? []).map((l) => [l.id, l]));
+  const tiers = new Map(
+    (definition.tiers?.levels ?? []).map((l) => [
+      l.id,
+      { ...l, factor: factorOf(l.benefits.earnMultiplier.minus(1)) },
+    ]),
+  );
+  const largest = largestFactor([
+    ...rules.flatMap((r) => (r.factor ? [r.factor] : [])),
+    ...[...tiers.values()].map((t) => t.factor),
+  ]);
+  const paths = new Set<string>();
+  for (const c of [...earning.rates, ...earning.rules]) collectFactPaths(c.when, paths);
+  const reading = (...prefixes: string[]) =>
+    [...paths].some((p) => prefixes.some((prefix) => p === prefix.split('.')[0] || p.startsWith(prefix)));
+  const reads = {
+    orderExtras: reading('order.date', 'order.categories', 'order.skus'),
+    perks: reading('member.perks'),
+  };
   const excludedCategories = new Set(earning.exclude.categories);
   const excludedSkus = new Set(earning.exclude.skus);
   const mode = {
@@ -161,30 +183,46 @@ export function compileEarningRules(
     'half-even': Decimal.ROUND_HALF_EVEN,
     ceil: Decimal.ROUND_CEIL,
   }[earning.rounding];
-  const round = (d: Decimal) => d.toDecimalPlaces(0, mode).toNumber();
 
-  const holds = (c: Compiled, facts: unknown, explain: boolean) => {
+  const holds = (c: Compiled, facts: unknown) => c.condition === undefined || c.condition.test(facts);
+  const explains = (c: Compiled, facts: unknown) => {
     if (c.condition === undefined) return { held: true as const };
-    if (!explain) return { held: c.condition.test(facts) };
     const explanation = c.condition.explain(facts);
     return { held: explanation.held, explanation };
   };
+  const caps = earning.caps;
+  const limits = (
+    [
+      ['cap:perOrder', 'per-order cap', caps.perOrder, () => 0],
+      ['cap:perDay', 'daily cap', caps.perDay, (m) => m.earnedToday],
+      ['cap:perMonth', 'monthly cap', caps.perMonth, (m) => m.earnedThisMonth],
+      ['cap:perYear', 'yearly cap', caps.perYear, (m) => m.earnedThisYear],
+    ] as const satisfies readonly (readonly [
+      string,
+      string,
+      number | undefined,
+      (m: MemberFacts) => number,
+    ])[]
+  ).flatMap(([id, label, cap, used]) => (cap === undefined ? [] : [{ id, label, cap, used }]));
 
   const evaluateParsed: EarningRules['evaluateParsed'] = (input, evalOptions = {}) => {
     const explain = evalOptions.explain ?? false;
     const { order, member } = input;
     const tier = member.tier === null ? undefined : tiers.get(member.tier);
+    // the derived facts cost a copy of the order: made only when a condition can read them
     const facts = {
-      order: {
-        ...order,
-        date: dayKey(order.placedAt, timeZone),
-        categories: order.lines.flatMap((l) => (l.category ? [l.category] : [])),
-        skus: order.lines.map((l) => l.sku),
-      },
+      order: reads.orderExtras
+        ? {
+            ...order,
+            date: dayKey(order.placedAt, timeZone),
+            categories: order.lines.flatMap((l) => (l.category ? [l.category] : [])),
+            skus: order.lines.map((l) => l.sku),
+          }
+        : order,
       customer: input.customer ?? {},
-      member: { ...member, perks: tier?.benefits.perks ?? [] },
+      member: reads.perks ? { ...member, perks: tier?.benefits.perks ?? [] } : member,
     };
-    const rate = rates.find((r) => r.currency === order.currency && holds(r, facts, false).held);
+    const rate = rates.find((r) => r.currency === order.currency && holds(r, facts));
     if (rate === undefined) {
       throw new LoyaltyError(
         'UNSUPPORTED_CURRENCY',
@@ -195,53 +233,53 @@ export function compileEarningRules(
         },
       );
     }
-    const discounted = new Set(input.discountedSkus);
-    const eligible = order.lines.filter(
-      (l) =>
+    const discounted = earning.exclude.discounted ? new Set(input.discountedSkus) : undefined;
+    const eligible: number[] = [];
+    order.lines.forEach((l, i) => {
+      if (
         !excludedSkus.has(l.sku) &&
         !(l.category !== undefined && excludedCategories.has(l.category)) &&
         !(earning.exclude.giftCards && l.category !== undefined && GIFT_CARD_CATEGORIES.has(l.category)) &&
-        !(earning.exclude.discounted && discounted.has(l.sku)),
-    );
-    const linesTotal = order.lines.reduce(
-      (s, l) => s.plus(l.unitPrice.amount.times(l.quantity)),
-      new Decimal(0),
-    );
-    const scale =
-      linesTotal.isZero() || order.total.amount.greaterThanOrEqualTo(linesTotal)
-        ? new Decimal(1)
-        : order.total.amount.dividedBy(linesTotal);
-    const perUnit = rate.points.dividedBy(rate.per);
-    const pointsOf = (lines: typeof eligible) =>
-      lines.reduce((s, l) => s.plus(l.unitPrice.amount.times(l.quantity)), new Decimal(0)).times(scale);
-    const eligibleAmount = pointsOf(eligible);
-    const base = eligibleAmount.times(perUnit);
-    const lines: EarningLine[] = [{ id: 'base', label: rate.label ?? 'base', points: round(base) }];
+        !discounted?.has(l.sku)
+      )
+        eligible.push(i);
+    });
+    const amounts = amountsOf(order, mode, rate.perUnit, largest);
+    const eligibleAmount = amounts.sum(eligible);
+    const lines: EarningLine[] = [
+      { id: 'base', label: rate.label ?? 'base', points: amounts.points(eligibleAmount, rate.perUnit) },
+    ];
     if (tier && !tier.benefits.earnMultiplier.equals(1)) {
       lines.push({
         id: `tier:${tier.id}`,
         label: `${tier.name} tier ×${tier.benefits.earnMultiplier.toString()}`,
-        points: round(base.times(tier.benefits.earnMultiplier.minus(1))),
+        points: amounts.points(eligibleAmount, rate.perUnit, tier.factor),
       });
     }
     for (const rule of rules) {
-      const { held, explanation } = holds(rule, facts, explain);
-      if (!held) continue;
+      let explanation: Explanation | undefined;
+      if (explain) {
+        const explained = explains(rule, facts);
+        if (!explained.held) continue;
+        explanation = explained.explanation;
+      } else if (!holds(rule, facts)) continue;
       let points: number;
       if (rule.bonus !== undefined) points = rule.bonus;
       else {
         const scoped =
           rule.categorySet || rule.skuSet
-            ? pointsOf(
-                eligible.filter(
-                  (l) =>
+            ? amounts.sum(
+                eligible.filter((i) => {
+                  const l = order.lines[i]!;
+                  return (
                     (rule.skuSet?.has(l.sku) ?? false) ||
-                    (l.category !== undefined && (rule.categorySet?.has(l.category) ?? false)),
-                ),
+                    (l.category !== undefined && (rule.categorySet?.has(l.category) ?? false))
+                  );
+                }),
               )
             : eligibleAmount;
-        if (scoped.isZero()) continue;
-        points = round(scoped.times(perUnit).times(rule.multiplier!.minus(1)));
+        if (amounts.isZero(scoped)) continue;
+        points = amounts.points(scoped, rate.perUnit, rule.factor);
       }
       lines.push({ id: rule.id, label: rule.label, points, ...(explanation ? { explanation } : {}) });
     }
@@ -249,16 +287,8 @@ export function compileEarningRules(
       0,
       lines.reduce((s, l) => s + l.points, 0),
     );
-    const caps = earning.caps;
-    const limits: [string, string, number | undefined, number][] = [
-      ['cap:perOrder', 'per-order cap', caps.perOrder, 0],
-      ['cap:perDay', 'daily cap', caps.perDay, member.earnedToday],
-      ['cap:perMonth', 'monthly cap', caps.perMonth, member.earnedThisMonth],
-      ['cap:perYear', 'yearly cap', caps.perYear, member.earnedThisYear],
-    ];
-    for (const [id, label, cap, used] of limits) {
-      if (cap === undefined) continue;
-      const room = Math.max(0, cap - used);
+    for (const { id, label, cap, used } of limits) {
+      const room = Math.max(0, cap - used(member));
       if (total > room) {
         lines.push({ id, label, points: room - total });
         total = room;
@@ -267,7 +297,7 @@ export function compileEarningRules(
     return {
       points: total,
       lines,
-      eligibleAmount: eligibleAmount.toFixed(),
+      eligibleAmount: amounts.text(eligibleAmount),
       currency: order.currency,
       summary: summarise(total, lines),
     };
@@ -281,8 +311,17 @@ export function compileEarningRules(
   };
 }
 
+/** Every fact path a condition may read: every string under a `fact` key, as facts and as fact references. */
+function collectFactPaths(when: unknown, into: Set<string>): void {
+  if (typeof when !== 'object' || when === null) return;
+  for (const [key, value] of Object.entries(when)) {
+    if (key === 'fact' && typeof value === 'string') into.add(value);
+    else collectFactPaths(value, into);
+  }
+}
+
 /** "you earned 120 points: 100 base + 20 birthday bonus". */
-function summarise(total: number, lines: readonly EarningLine[]): string {
+export function summarise(total: number, lines: readonly Pick<EarningLine, 'label' | 'points'>[]): string {
   const parts = lines
     .filter((l) => l.points !== 0)
     .map((l, i) =>

@@ -3,8 +3,15 @@ import type { ProgramContext } from './context';
 import { type Consumed, type LedgerEntry, type NewLot, planCredit } from './ledger';
 import type { Attempt } from './store';
 
-export const without = <T extends object>(value: T): T =>
-  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+/** `value` without its `undefined` fields (JSON has none): the value itself when it has none. */
+export function without<T extends object>(value: T): T {
+  for (const key in value) {
+    if (value[key] === undefined) {
+      return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+    }
+  }
+  return value;
+}
 
 /** A credit entry of an opened account: planned lots, repaying deficit and debt first. */
 export function creditEntry(
@@ -17,9 +24,10 @@ export function creditEntry(
   const account = attempt.accounts.get(memberId)!.state;
   const { id, seq } = attempt.next(memberId);
   const { credit, delta } = planCredit(account.ledger, id, seq, lots);
+  // Object.assign, not a spread followed by fields: this runs for every order
   return attempt.entry(
     memberId,
-    without({ ...extra, id, type, at: attempt.now.toISOString(), delta, credit }) as LedgerEntry,
+    without(Object.assign({}, extra, { id, type, at: attempt.at, delta, credit })) as LedgerEntry,
   );
 }
 
@@ -42,7 +50,7 @@ export function debitEntry(
       ...extra,
       id,
       type,
-      at: attempt.now.toISOString(),
+      at: attempt.at,
       delta: 0 - (points + deficit),
       debit,
     }) as LedgerEntry,

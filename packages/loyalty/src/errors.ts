@@ -33,6 +33,8 @@ export type LoyaltyErrorCode =
 export class LoyaltyError extends CrmError {
   /** Path of the offending input field, e.g. `['points']`. */
   readonly path: readonly (string | number)[];
+  /** Why, without the path (the message is `path: reason`). */
+  readonly reason: string;
 
   constructor(
     code: LoyaltyErrorCode,
@@ -42,6 +44,7 @@ export class LoyaltyError extends CrmError {
   ) {
     super(code, `${path.length > 0 ? path.join('.') : '(root)'}: ${message}`, { ...details, path });
     this.path = path;
+    this.reason = message;
   }
 }
 

@@ -49,17 +49,16 @@ export {
   pendingOf,
   replayLedger,
 } from './ledger';
+export { type RecordOrderInput, RecordOrderInputSchema } from './order-input';
+export type { EarnOutcome } from './orders';
 export {
   type ActivityInput,
   ActivityInputSchema,
   type AdjustInput,
   AdjustInputSchema,
-  type EarnOutcome,
   ExpireInputSchema,
   type ExpiryOutcome,
   type PointsOutcome,
-  type RecordOrderInput,
-  RecordOrderInputSchema,
   type RedeemInput,
   RedeemInputSchema,
   type RefundInput,

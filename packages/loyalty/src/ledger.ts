@@ -225,8 +225,18 @@ export function planSpend(
   );
 }
 
-/** Applies the exact lot changes of an entry to a state, returning the new state. */
-export function applyEntry(state: LedgerState, entry: LedgerEntry, sequence: number): LedgerState {
+/**
+ * Applies the exact lot changes of an entry to a state, returning the new
+ * state. With `ownsLots` (the caller made `state.lots` and nobody else reads
+ * it), a credit inserts its lots into that list in place instead of sorting
+ * a new one: the same list, without the cost of copying every open lot.
+ */
+export function applyEntry(
+  state: LedgerState,
+  entry: LedgerEntry,
+  sequence: number,
+  ownsLots = false,
+): LedgerState {
   let lots = state.lots;
   let deficit = state.deficit;
   let debt = state.debt;
@@ -247,15 +257,34 @@ export function applyEntry(state: LedgerState, entry: LedgerEntry, sequence: num
   if (entry.credit) {
     deficit -= entry.credit.repaidDeficit;
     debt -= entry.credit.repaidDebt;
-    if (entry.credit.lots.length > 0) lots = [...lots, ...entry.credit.lots].sort(compareLots);
+    if (entry.credit.lots.length > 0) {
+      lots = lots === state.lots && !ownsLots ? [...lots] : lots;
+      insertLots(lots as Lot[], entry.credit.lots);
+    }
   }
-  return {
-    sequence,
-    lots,
-    deficit,
-    debt,
-    totals: { ...state.totals, [entry.type]: state.totals[entry.type] + entry.delta },
-  };
+  const { earn, redeem, expire, adjust, reverse, transfer } = state.totals;
+  const totals = { earn, redeem, expire, adjust, reverse, transfer };
+  totals[entry.type] += entry.delta;
+  return { sequence, lots, deficit, debt, totals };
+}
+
+/**
+ * Inserts lots into a list in FIFO order ({@link compareLots}), each after
+ * the lots it compares equal to: for a sorted list, the same list as sorting
+ * the concatenation (the sort is stable), in O(log n) comparisons per lot.
+ */
+function insertLots(lots: Lot[], added: readonly Lot[]): void {
+  for (const lot of added) {
+    let low = 0;
+    let high = lots.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (compareLots(lots[mid]!, lot) <= 0) low = mid + 1;
+      else high = mid;
+    }
+    if (low === lots.length) lots.push(lot);
+    else lots.splice(low, 0, lot);
+  }
 }
 
 /**
@@ -270,7 +299,8 @@ export function applyEntry(state: LedgerState, entry: LedgerEntry, sequence: num
  */
 export function replayLedger(entries: Iterable<{ entry: LedgerEntry; sequence: number }>): LedgerState {
   let state = emptyLedger();
-  for (const { entry, sequence } of entries) state = applyEntry(state, entry, sequence);
+  // every list of lots here is the replay's own
+  for (const { entry, sequence } of entries) state = applyEntry(state, entry, sequence, true);
   return state;
 }
 
@@ -309,14 +339,15 @@ export function planCredit(
     debt -= b;
     repaidDebt += b;
     left -= b;
-    if (left > 0)
-      made.push({
-        ...template,
-        id: lots.length === 1 ? entryId : `${entryId}/${i + 1}`,
-        seq,
-        points: left,
-        remaining: left,
-      });
+    if (left > 0) {
+      const id = lots.length === 1 ? entryId : `${entryId}/${i + 1}`;
+      const { earnedAt, availableAt, expiresAt, orderId } = template;
+      made.push(
+        orderId === undefined
+          ? { points: left, earnedAt, availableAt, expiresAt, id, seq, remaining: left }
+          : { points: left, earnedAt, availableAt, expiresAt, orderId, id, seq, remaining: left },
+      );
+    }
   });
   return { credit: { points, lots: made, repaidDeficit, repaidDebt }, delta: points - repaidDebt };
 }

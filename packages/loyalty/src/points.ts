@@ -4,8 +4,6 @@ import {
   IdSchema,
   InstantSchema,
   Money,
-  type Order,
-  OrderSchema,
   parseWith,
   toDecimal,
   ValidationError,
@@ -16,66 +14,11 @@ import type { ProgramContext } from './context';
 import { creditEntry, debitEntry, newLot } from './entries';
 import { LoyaltyError } from './errors';
 import { balanceOf, compareLots, type LedgerEntry, planSpend, take } from './ledger';
-import { completeReferral, type ReferralOutcome } from './referrals';
 import { type Account, type Attempt, readStream } from './store';
-import { addActivity, pruneActivity, type TierChange, upgradeTier } from './tiers';
+import { addActivity } from './tiers';
 
 const Points = z.number().int('must be a whole number of points').positive('must be greater than 0');
 const Reason = z.string().min(1).max(500);
-
-/**
- * Input of {@link LoyaltyProgram.recordOrder}: the order (as core's
- * `OrderSchema` accepts it; the member is `order.customerId`), optional
- * customer facts for the conditions (birthday, attributes, tags…), the
- * member's segment, the skus the store discounted, and an idempotency key
- * (default `order.id`).
- *
- * @example
- * ```ts
- * RecordOrderInputSchema.parse({ order: orderJson, customer: { birthday: '1990-03-08' }, segment: 'vip' });
- * ```
- */
-export const RecordOrderInputSchema = z
-  .object({
-    order: OrderSchema,
-    customer: z.record(z.string(), z.unknown()).optional(),
-    segment: z.string().min(1).optional(),
-    discountedSkus: z.array(z.string().min(1)).default([]),
-    idempotencyKey: IdSchema.optional(),
-  })
-  .strict();
-
-/**
- * What {@link RecordOrderInputSchema} accepts.
- *
- * @example
- * ```ts
- * const input: RecordOrderInput = { order: orderJson };
- * ```
- */
-export type RecordOrderInput = z.input<typeof RecordOrderInputSchema>;
-
-/**
- * The result of recording an order: points earned with their breakdown, the
- * balance after, the ledger entry, and any tier change or completed referral.
- *
- * @example
- * ```ts
- * const r: EarnOutcome = await program.recordOrder({ order });
- * r.summary; // 'you earned 120 points: 100 base + 20 Birthday bonus'
- * ```
- */
-export type EarnOutcome = {
-  readonly memberId: string;
-  readonly orderId: string;
-  readonly points: number;
-  readonly summary: string;
-  readonly breakdown: readonly { readonly id: string; readonly label: string; readonly points: number }[];
-  readonly balance: number;
-  readonly entry: LedgerEntry | null;
-  readonly tierChange: TierChange | null;
-  readonly referral: ReferralOutcome | null;
-};
 
 /**
  * Input of {@link LoyaltyProgram.refundOrder}: which order of which member,
@@ -257,112 +200,6 @@ export type PointsOutcome = {
  */
 export type ExpiryOutcome = { readonly members: number; readonly lots: number; readonly points: number };
 
-/** Keeps the cap counters of the last 3 keys of each kind. */
-function bumpEarned(earned: Account['earned'], keys: readonly string[], points: number): Account['earned'] {
-  const next: Record<string, number> = { ...earned };
-  for (const key of keys) next[key] = (next[key] ?? 0) + points;
-  for (const prefix of ['d:', 'm:', 'y:']) {
-    const mine = Object.keys(next)
-      .filter((k) => k.startsWith(prefix))
-      .sort();
-    for (const old of mine.slice(0, -3)) delete next[old];
-  }
-  return next;
-}
-
-function capKeys(day: string): [string, string, string] {
-  return [`d:${day}`, `m:${day.slice(0, 7)}`, `y:${day.slice(0, 4)}`];
-}
-
-function spendOf(context: ProgramContext, order: Order): string {
-  const tiers = context.definition.tiers;
-  return tiers?.metric === 'spend' && tiers.currency === order.currency ? order.total.amount.toFixed() : '0';
-}
-
-/** Records an order: points by the earning rules, tier upgrade, referral completion. */
-export async function recordOrder(context: ProgramContext, input: RecordOrderInput): Promise<EarnOutcome> {
-  const parsed = parseWith(RecordOrderInputSchema, 'order to record', input);
-  const { order } = parsed;
-  const memberId = order.customerId;
-  const key = parsed.idempotencyKey ?? order.id;
-  return context.write('earn', key, async (attempt) => {
-    const { definition: def, rules } = context;
-    let account = await attempt.open(memberId);
-    const tiers = def.tiers;
-    const tier =
-      account.tier ??
-      (tiers ? { id: tiers.levels[0]!.id, since: attempt.now.toISOString(), graceUntil: null } : null);
-    const day = dayKey(order.placedAt, def.timeZone);
-    const [d, m, y] = capKeys(day);
-    const result = rules.evaluateParsed({
-      order,
-      member: {
-        id: memberId,
-        tier: tier?.id ?? null,
-        ...(parsed.segment === undefined ? {} : { segment: parsed.segment }),
-        orderCount: account.orders,
-        earnedToday: account.earned[d] ?? 0,
-        earnedThisMonth: account.earned[m] ?? 0,
-        earnedThisYear: account.earned[y] ?? 0,
-        attributes: {},
-      },
-      ...(parsed.customer === undefined ? {} : { customer: parsed.customer }),
-      discountedSkus: parsed.discountedSkus,
-    });
-    const breakdown = result.lines.map(({ id, label, points }) => ({ id, label, points }));
-    const entry =
-      result.points > 0
-        ? creditEntry(
-            attempt,
-            memberId,
-            'earn',
-            [newLot(context, result.points, order.placedAt, { orderId: order.id, pending: true })],
-            {
-              orderId: order.id,
-              amount: order.total.amount.toFixed(),
-              currency: order.currency,
-              breakdown,
-            },
-          )
-        : null;
-    account = attempt.update(memberId, (a) => ({
-      ...a,
-      orders: a.orders + 1,
-      tier,
-      earned: bumpEarned(a.earned, [d, m, y], result.points),
-      activity: pruneActivity(
-        tiers,
-        addActivity(a.activity, { day, points: result.points, spend: spendOf(context, order), orders: 1 }),
-        order.placedAt,
-        def.timeZone,
-      ),
-    }));
-    let tierChange: TierChange | null = null;
-    if (tiers && account.tier) {
-      const up = upgradeTier(tiers, account.tier, account.activity, order.placedAt, def.timeZone);
-      if (up.change) {
-        tierChange = up.change;
-        attempt.update(memberId, (a) => ({ ...a, tier: up.status }));
-        attempt.tierEvent(memberId, up.change);
-      }
-    }
-    const referral = account.pendingReferral
-      ? await completeReferral(context, attempt, memberId, order)
-      : null;
-    return {
-      memberId,
-      orderId: order.id,
-      points: result.points,
-      summary: result.summary,
-      breakdown,
-      balance: balanceOf(attempt.accounts.get(memberId)!.state.ledger),
-      entry,
-      tierChange,
-      referral,
-    };
-  });
-}
-
 /** Reverses the points of an order in proportion to a refund, under the programme's policy. */
 export async function refundOrder(context: ProgramContext, input: RefundInput): Promise<RefundOutcome> {
   const parsed = parseWith(RefundInputSchema, 'refund', input);
@@ -449,7 +286,7 @@ export async function refundOrder(context: ProgramContext, input: RefundInput): 
       orderId,
       refundId,
       reversed: points,
-      balance: balanceOf(attempt.accounts.get(memberId)!.state.ledger),
+      balance: attempt.balance(memberId),
       entry,
     };
   });
@@ -480,7 +317,7 @@ function outcome(
   points: number,
   entry: LedgerEntry | null,
 ): PointsOutcome {
-  return { memberId, points, balance: balanceOf(attempt.accounts.get(memberId)!.state.ledger), entry };
+  return { memberId, points, balance: attempt.balance(memberId), entry };
 }
 
 /** A manual correction: credit a new lot, or debit spendable points. */

@@ -36,6 +36,26 @@ export type Account = {
   readonly pendingReferral: boolean;
 };
 
+/**
+ * The account with another ledger state. Written out field by field: on the
+ * path of every order, a spread followed by more fields costs several times
+ * as much.
+ */
+export function withLedger(a: Account, ledger: LedgerState): Account {
+  return {
+    memberId: a.memberId,
+    joinedAt: a.joinedAt,
+    ledger,
+    orders: a.orders,
+    tier: a.tier,
+    activity: a.activity,
+    earned: a.earned,
+    rewards: a.rewards,
+    referralCode: a.referralCode,
+    pendingReferral: a.pendingReferral,
+  };
+}
+
 /** Event types of a member stream besides the ledger entries. */
 export const LEDGER_EVENT = 'loyalty.entry';
 export const TIER_EVENT = 'loyalty.tier';
@@ -61,6 +81,10 @@ type Touched = {
   startSequence: number;
   state: Account;
   events: NewLogEvent[];
+  /** The balance of `state`, once asked for: kept up to date entry by entry (each entry's `delta`). */
+  balance: number | undefined;
+  /** Whether `state.ledger.lots` is a list this attempt made (and so may add lots to in place). */
+  ownsLots: boolean;
 };
 
 /**
@@ -75,11 +99,16 @@ export class Attempt {
     { collection: string; id: string; version: number | null; data: JsonValue | undefined; changed: boolean }
   >();
 
+  /** `now` as an ISO string. */
+  readonly at: string;
+
   constructor(
     readonly storage: Storage,
     readonly names: Names,
     readonly now: Date,
-  ) {}
+  ) {
+    this.at = now.toISOString();
+  }
 
   /** The member's account (a fresh one when it does not exist yet and `create` is set). */
   async account(memberId: string): Promise<Account | undefined> {
@@ -98,7 +127,7 @@ export class Attempt {
       doc === undefined
         ? {
             memberId,
-            joinedAt: this.now.toISOString(),
+            joinedAt: this.at,
             ledger: emptyLedger(),
             orders: 0,
             tier: null,
@@ -114,8 +143,25 @@ export class Attempt {
       startSequence: state.ledger.sequence,
       state,
       events: [],
+      balance: undefined,
+      ownsLots: false,
     });
     return state;
+  }
+
+  /**
+   * The balance of an opened account as planned so far: the sum of the
+   * totals per entry type, which equals the open lots less the deficit (an
+   * invariant of {@link LedgerState}, property-tested), without summing every
+   * open lot of a long ledger.
+   */
+  balance(memberId: string): number {
+    const touched = this.accounts.get(memberId)!;
+    if (touched.balance === undefined) {
+      const { earn, redeem, expire, adjust, reverse, transfer } = touched.state.ledger.totals;
+      touched.balance = earn + redeem + expire + adjust + reverse + transfer;
+    }
+    return touched.balance;
   }
 
   /** Replaces the planned state of an opened account (not its ledger: use {@link entry}). */
@@ -125,7 +171,7 @@ export class Attempt {
     return touched.state;
   }
 
-  /** The id and sequence the next event of the member's stream will get. */
+  /** The id and sequence the next event of the member's stream will get (see {@link sequenceOf}). */
   next(memberId: string): { id: string; seq: number } {
     const seq = this.accounts.get(memberId)!.state.ledger.sequence + 1;
     return { id: `${this.names.stream(memberId)}#${seq}`, seq };
@@ -141,7 +187,12 @@ export class Attempt {
       data: entry as unknown as JsonValue,
       occurredAt: this.now,
     });
-    touched.state = { ...touched.state, ledger: applyEntry(touched.state.ledger, entry, seq) };
+    const before = touched.state.ledger.lots;
+    const ledger = applyEntry(touched.state.ledger, entry, seq, touched.ownsLots);
+    // applyEntry makes a new list whenever it changes the lots (or changes ours in place)
+    touched.ownsLots ||= ledger.lots !== before;
+    touched.state = withLedger(touched.state, ledger);
+    if (touched.balance !== undefined) touched.balance += entry.delta;
     return entry;
   }
 
@@ -150,7 +201,7 @@ export class Attempt {
     const touched = this.accounts.get(memberId)!;
     const { id, seq } = this.next(memberId);
     touched.events.push({ id, type: TIER_EVENT, data: change as unknown as JsonValue, occurredAt: this.now });
-    touched.state = { ...touched.state, ledger: { ...touched.state.ledger, sequence: seq } };
+    touched.state = withLedger(touched.state, { ...touched.state.ledger, sequence: seq });
   }
 
   /** A document, remembering its version for the commit when `forWrite`. */
@@ -178,6 +229,19 @@ export class Attempt {
   }
 }
 
+/** What a write needs of its programme: where to write, the names, the clock and the retry budget. */
+type WriteContext = { storage: Storage; names: Names; now: () => Date; maxAttempts: number };
+
+/**
+ * How the key document of a write keeps its result, when not as it is:
+ * `keep` makes what is stored (say, without what the member's stream holds
+ * already), `restore` makes the result again from it on a repeat.
+ */
+export interface Keeping<R> {
+  keep(result: R): JsonValue;
+  restore(kept: JsonValue): Promise<R>;
+}
+
 /**
  * Runs a write at most once per idempotency key, with optimistic
  * concurrency: plan against the current state, commit in one transaction
@@ -185,22 +249,63 @@ export class Attempt {
  * most `maxAttempts` times). A repeated key returns the first result.
  */
 export async function runWrite<R>(
-  context: { storage: Storage; names: Names; now: () => Date; maxAttempts: number },
+  context: WriteContext,
   operation: string,
   key: string,
   plan: (attempt: Attempt) => Promise<R>,
+  keeping?: Keeping<R>,
 ): Promise<R> {
+  return (await runWrites(context, operation, [key], (attempt) => plan(attempt), keeping))[0]!;
+}
+
+/**
+ * {@link runWrite} for many writes at once, each with its own key: one
+ * attempt plans them in order (each sees the state the ones before it
+ * planned; a key kept from before, or repeated in the batch, returns its
+ * first result and plans nothing), and one transaction commits them all, so
+ * they land together or not at all.
+ */
+export async function runWrites<R>(
+  context: WriteContext,
+  operation: string,
+  keys: readonly string[],
+  plan: (attempt: Attempt, index: number) => Promise<R>,
+  keeping?: Keeping<R>,
+): Promise<R[]> {
   const { storage, names: n } = context;
-  const keyId = `${operation}:${key}`;
   let last: unknown;
   for (let attempt = 1; attempt <= context.maxAttempts; attempt++) {
-    const kept = await storage.documents.get<{ result: JsonValue }>(n.keys, keyId);
-    if (kept !== undefined) return kept.data.result as R;
-    const run = new Attempt(storage, n, context.now());
-    const result = await plan(run);
+    let run: Attempt | undefined;
+    const results: R[] = [];
+    const seen = new Map<string, R>();
+    const planned: { keyId: string; result: R }[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const keyId = `${operation}:${keys[i]}`;
+      if (seen.has(keyId)) {
+        results.push(seen.get(keyId)!);
+        continue;
+      }
+      const kept = await storage.documents.get<{ result: JsonValue }>(n.keys, keyId);
+      let result: R;
+      if (kept !== undefined) {
+        result = keeping ? await keeping.restore(kept.data.result) : (kept.data.result as R);
+      } else {
+        run ??= new Attempt(storage, n, context.now());
+        result = await plan(run, i);
+        planned.push({ keyId, result });
+      }
+      seen.set(keyId, result);
+      results.push(result);
+    }
+    if (run === undefined) return results;
     try {
-      await commit(storage, n, run, keyId, result);
-      return result;
+      await commit(
+        storage,
+        n,
+        run,
+        planned.map(({ keyId, result }) => ({ keyId, kept: keeping ? keeping.keep(result) : result })),
+      );
+      return results;
     } catch (e) {
       if (!(e instanceof VersionConflictError)) throw e;
       last = e;
@@ -213,8 +318,7 @@ async function commit(
   storage: Storage,
   n: Names,
   run: Attempt,
-  keyId: string,
-  result: unknown,
+  keys: readonly { keyId: string; kept: unknown }[],
 ): Promise<void> {
   await storage.withTransaction(async (tx) => {
     for (const [memberId, touched] of run.accounts) {
@@ -230,13 +334,20 @@ async function commit(
       if (!doc.changed || doc.data === undefined) continue;
       await tx.documents.put(doc.collection, doc.id, doc.data, { expectedVersion: doc.version });
     }
-    await tx.documents.put(
-      n.keys,
-      keyId,
-      { result: (result ?? null) as JsonValue },
-      { expectedVersion: null },
-    );
+    for (const { keyId, kept } of keys) {
+      await tx.documents.put(
+        n.keys,
+        keyId,
+        { result: (kept ?? null) as JsonValue },
+        { expectedVersion: null },
+      );
+    }
   });
+}
+
+/** The stream sequence of an event of a member's stream, from its id (`<stream>#<sequence>`). */
+export function sequenceOf(eventId: string): number {
+  return Number(eventId.slice(eventId.lastIndexOf('#') + 1));
 }
 
 /** Reads a member's stream: ledger entries with their sequence, and tier changes. */

@@ -238,6 +238,52 @@ describe('earning rules', () => {
     );
   });
 
+  it('derives order.date, order.skus, order.categories and member.perks for the conditions that read them', () => {
+    const derived = compileEarningRules(
+      parseProgramDefinition({
+        id: 'derived',
+        earning: {
+          rates: [{ currency: 'EUR', points: 1 }],
+          rules: [
+            {
+              id: 'sku',
+              label: 'sku',
+              bonus: 1,
+              when: { fact: 'order.skus', op: 'contains', value: 'sencha' },
+            },
+            {
+              id: 'cat',
+              label: 'cat',
+              bonus: 2,
+              when: { fact: 'order.categories', op: 'contains', value: 'tea' },
+            },
+            {
+              id: 'day',
+              label: 'day',
+              bonus: 4,
+              when: { fact: 'order.date', op: 'eq', value: '2026-03-08' },
+            },
+            {
+              id: 'perk',
+              label: 'perk',
+              bonus: 8,
+              when: { fact: 'member.perks', op: 'contains', value: 'vip' },
+            },
+          ],
+        },
+        tiers: {
+          metric: 'orders',
+          window: { kind: 'rolling', months: 12 },
+          levels: [{ id: 'base', name: 'Base', threshold: 0, benefits: { perks: ['vip'] } }],
+        },
+      }),
+    );
+    const points = (member: { id: string; tier: string | null }, lines: ReturnType<typeof line>[]) =>
+      derived.evaluate({ order: orderOf('2026-03-08T10:00:00+01:00', lines), member }).points;
+    expect(points({ id: 'c1', tier: 'base' }, [line('sencha', 'tea', '10')])).toBe(10 + 1 + 2 + 4 + 8);
+    expect(points({ id: 'c1', tier: null }, [line('cup', 'ware', '10')])).toBe(10 + 4);
+  });
+
   it('refuses a programme with a broken condition, naming its path', () => {
     const broken = {
       ...shop,

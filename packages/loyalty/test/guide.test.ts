@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { createManualClock, createMemoryStorage } from '@crmkit/core';
 import { describe, expect, it } from 'vitest';
-import { compileEarningRules, parseProgramDefinition } from '../src/index';
+import { compileEarningRules, createLoyaltyProgram, parseProgramDefinition } from '../src/index';
 import { setup } from './fixtures';
 
 const guide = readFileSync(new URL('../../../docs/running-a-loyalty-programme.md', import.meta.url), 'utf8');
@@ -65,5 +66,63 @@ describe('the guide’s complete programme', () => {
       ['tier:gold', 10],
       ['vip-perk', 10],
     ]);
+  });
+});
+
+describe('the guide’s batch example', () => {
+  it('records a page of orders as the guide says', async () => {
+    const program = createLoyaltyProgram({
+      storage: createMemoryStorage(),
+      clock: createManualClock('2026-03-01T10:00:00Z'),
+      definition: {
+        id: 'tea-club',
+        earning: {
+          rates: [{ currency: 'EUR', points: 1 }],
+          rules: [
+            {
+              id: 'first-order',
+              label: 'welcome',
+              bonus: 50,
+              when: { fact: 'member.orderCount', op: 'eq', value: 0 },
+            },
+          ],
+        },
+      },
+    });
+    const line = (unitPrice: string) => [{ sku: 'sencha', quantity: 1, unitPrice }];
+    const at = (id: string, customerId: string, placedAt: string, price: string) => ({
+      order: { id, customerId, placedAt, currency: 'EUR', lines: line(price) },
+    });
+    const page = [
+      at('o1', 'ada', '2026-03-01T09:00:00Z', '30.00'),
+      at('o2', 'bob', '2026-03-01T09:05:00Z', '12.50'),
+      at('o3', 'ada', '2026-03-01T09:10:00Z', '20.00'),
+    ];
+    const outcomes = await program.recordOrders(page);
+    expect(outcomes.map((o) => [o.memberId, o.points, o.balance])).toEqual([
+      ['ada', 80, 80],
+      ['bob', 62, 62],
+      ['ada', 20, 100],
+    ]);
+    expect(outcomes[0]!.summary).toBe('you earned 80 points: 30 base + 50 welcome');
+    expect(await program.recordOrders(page)).toEqual(outcomes);
+    expect(await program.entries('ada')).toHaveLength(2);
+
+    const bad = [at('o4', 'ada', '2026-03-01T09:20:00Z', '5'), at('o5', 'cy', '2026-03-01T09:25:00Z', '5')];
+    bad[1]!.order.lines[0]!.quantity = 0;
+    await expect(program.recordOrders(bad)).rejects.toMatchObject({
+      code: 'VALIDATION',
+      issues: expect.arrayContaining([
+        expect.objectContaining({ path: [1, 'order', 'lines', 0, 'quantity'] }),
+      ]),
+    });
+    const gbp = at('o6', 'cy', '2026-03-01T09:30:00Z', '5');
+    await expect(
+      program.recordOrders([bad[0]!, { order: { ...gbp.order, currency: 'GBP' } }]),
+    ).rejects.toMatchObject({
+      code: 'UNSUPPORTED_CURRENCY',
+      path: [1, 'order', 'currency'],
+    });
+    expect(await program.entries('ada')).toHaveLength(2);
   });
 });
