@@ -2,13 +2,14 @@ import {
   type BgNbdModel,
   ClvError,
   type CustomerValueSummary,
-  customerLifetimeValue,
-  fitBgNbd,
-  fitGammaGamma,
+  customerLifetimeValues,
+  fitBgNbdColumns,
+  fitGammaGammaColumns,
   type GammaGammaModel,
+  purchasePredictions,
 } from '@crmkit/clv';
-import { Decimal, decimalToMinorUnits } from '@crmkit/core';
-import { paretoShare } from '@crmkit/metrics';
+import { currencyDigits, Decimal, decimalToMinorUnits, minorUnitsToDecimal } from '@crmkit/core';
+import { paretoShare, paretoShareOfMinorUnits } from '@crmkit/metrics';
 import { assignTiers, type CustomerSummaries, PORTFOLIO_TIERS, scoreRfm } from '@crmkit/segmentation';
 import type { z } from 'zod';
 import type { AnalysedCustomer, AnalysisInputSchema, AnalysisResult } from './analysis';
@@ -54,25 +55,40 @@ export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The BTYD summaries of the customers (times in weeks), one column per field, in customer id order. */
+export interface BtydColumns {
+  readonly frequency: Float64Array;
+  readonly recency: Float64Array;
+  readonly T: Float64Array;
+  readonly monetaryValue: Float64Array;
+}
+
+/** {@link BtydColumns} from one summary object per customer. */
+export function btydColumns(rows: readonly CustomerValueSummary[]): BtydColumns {
+  return {
+    frequency: Float64Array.from(rows, (r) => r.frequency),
+    recency: Float64Array.from(rows, (r) => r.recency),
+    T: Float64Array.from(rows, (r) => r.T),
+    monetaryValue: Float64Array.from(rows, (r) => r.monetaryValue),
+  };
+}
+
 /**
  * Fits BG/NBD on the BTYD summaries (times in weeks) and Gamma-Gamma on the
  * repeat customers' mean spend, then predicts each customer's purchases over
- * the horizon, P(alive) and discounted CLV.
+ * the horizon, P(alive) and discounted CLV — over columns, all customers at
+ * once (the same figures as the per-customer functions of `@crmkit/clv`).
  */
-export function fitValueModels(btyd: readonly CustomerValueSummary[], input: AnalysisOptions): ValueModels {
-  const n = btyd.length;
-  const expectedPurchases = new Float64Array(n).fill(Number.NaN);
-  const pAlive = new Float64Array(n).fill(Number.NaN);
+export function fitValueModels(btyd: BtydColumns, input: AnalysisOptions): ValueModels {
+  const n = btyd.frequency.length;
+  let expectedPurchases: Float64Array = new Float64Array(n).fill(Number.NaN);
+  let pAlive: Float64Array = new Float64Array(n).fill(Number.NaN);
   const clv = new Float64Array(n).fill(Number.NaN);
   let purchaseModel: BgNbdModel | undefined;
   let spendModel: GammaGammaModel | undefined;
   try {
-    purchaseModel = fitBgNbd(btyd);
-    spendModel = fitGammaGamma(
-      btyd
-        .filter((r) => r.frequency > 0 && r.monetaryValue > 0)
-        .map((r) => ({ frequency: r.frequency, monetaryValue: r.monetaryValue })),
-    );
+    purchaseModel = fitBgNbdColumns(btyd);
+    spendModel = fitGammaGammaColumns(repeatSpend(btyd));
   } catch (e) {
     if (!(e instanceof ClvError)) throw e;
     const note = `CLV not estimated: ${e.message}`;
@@ -85,14 +101,25 @@ export function fitValueModels(btyd: readonly CustomerValueSummary[], input: Ana
     timeUnit: 'weeks',
   } as const;
   const horizon = (horizonMonths * 52) / 12;
-  for (let i = 0; i < n; i++) {
-    const row = btyd[i]!;
-    expectedPurchases[i] = purchaseModel.expectedPurchases(horizon, row);
-    pAlive[i] = purchaseModel.probabilityAlive(row);
-    const value = customerLifetimeValue(purchaseModel, spendModel, row, options);
-    clv[i] = Number.isFinite(value) ? value : 0;
-  }
+  ({ expectedPurchases, probabilityAlive: pAlive } = purchasePredictions(purchaseModel, horizon, btyd));
+  const values = customerLifetimeValues(purchaseModel, spendModel, btyd, options);
+  for (let i = 0; i < n; i++) clv[i] = Number.isFinite(values[i]!) ? values[i]! : 0;
   return { purchaseModel, spendModel, note: undefined, expectedPurchases, pAlive, clv };
+}
+
+/** The repeat customers with a positive mean spend, on whom Gamma-Gamma is fitted. */
+function repeatSpend(btyd: BtydColumns): { frequency: Float64Array; monetaryValue: Float64Array } {
+  let count = 0;
+  for (let i = 0; i < btyd.frequency.length; i++)
+    if (btyd.frequency[i]! > 0 && btyd.monetaryValue[i]! > 0) count++;
+  const frequency = new Float64Array(count);
+  const monetaryValue = new Float64Array(count);
+  for (let i = 0, k = 0; i < btyd.frequency.length; i++) {
+    if (!(btyd.frequency[i]! > 0 && btyd.monetaryValue[i]! > 0)) continue;
+    frequency[k] = btyd.frequency[i]!;
+    monetaryValue[k++] = btyd.monetaryValue[i]!;
+  }
+  return { frequency, monetaryValue };
 }
 
 /**
@@ -107,29 +134,40 @@ export function shapeAnalysis(parts: AnalysisParts): AnalysisResult {
   const customers = summaries.customers;
   const n = customers.length;
   const zero = new Decimal(0);
-  let revenue = zero;
+  // Each customer's revenue in whole minor units when every amount has them (sums of them stay exact
+  // below 2^53), so that the sums below take no decimal per customer; otherwise decimals throughout.
+  const digits = currencyDigits(currency) ?? 2;
+  const units = minorUnitsOf(customers, digits);
+  const sumOf = (indexes: Iterable<number>) => exactSum(indexes, customers, units, digits);
   let orderCount = 0;
   let repeatCustomers = 0;
   for (const c of customers) {
-    revenue = revenue.plus(c.monetary.amount);
     orderCount += c.frequency;
     if (c.frequency >= 2) repeatCustomers++;
   }
+  const revenue = sumOf(customers.keys());
 
   // RFM segments and the recency × frequency grid.
   const rfm = scoreRfm(summaries);
-  const segmentRevenue = new Map<string, Decimal>();
+  const segmentMembers = new Map<string, number[]>();
   const grid = Array.from({ length: 5 }, () => [0, 0, 0, 0, 0]);
-  for (const c of rfm.customers) {
-    segmentRevenue.set(c.segment, (segmentRevenue.get(c.segment) ?? zero).plus(c.monetary.amount));
+  rfm.customers.forEach((c, i) => {
+    const members = segmentMembers.get(c.segment);
+    if (members === undefined) segmentMembers.set(c.segment, [i]);
+    else members.push(i);
     const row = grid[5 - c.r];
     if (row) row[c.f - 1] = (row[c.f - 1] ?? 0) + 1;
-  }
+  });
+  const segmentRevenue = new Map([...segmentMembers].map(([segment, m]) => [segment, sumOf(m)] as const));
 
   // Value tiers: a portfolio by target shares; "potential" by predicted CLV. Tiers rank by the
   // amounts' doubles, so they are given as numbers (the revenue below stays exact).
   const { clv } = models;
-  const values = Float64Array.from(customers, (c) => c.monetary.amount.toNumber());
+  // (units / 10^digits is the double nearest the amount, as Decimal#toNumber gives)
+  const values =
+    units === undefined
+      ? Float64Array.from(customers, (c) => c.monetary.amount.toNumber())
+      : units.map((u) => u / 10 ** digits);
   const tiers = assignTiers(
     customers.map((c, i) => ({
       id: c.customerId,
@@ -138,10 +176,13 @@ export function shapeAnalysis(parts: AnalysisParts): AnalysisResult {
     })),
     PORTFOLIO_TIERS,
   );
-  const tierRevenue = new Map<string, Decimal>();
+  const tierMembers = new Map<string, number[]>();
   tiers.assignments.forEach((a, i) => {
-    tierRevenue.set(a.tier, (tierRevenue.get(a.tier) ?? zero).plus(customers[i]!.monetary.amount));
+    const members = tierMembers.get(a.tier);
+    if (members === undefined) tierMembers.set(a.tier, [i]);
+    else members.push(i);
   });
+  const tierRevenue = new Map([...tierMembers].map(([tier, m]) => [tier, sumOf(m)] as const));
 
   // Churn levels, overall and by segment, counted in customer id order.
   const levelCounts = new Map<string, number>();
@@ -157,10 +198,13 @@ export function shapeAnalysis(parts: AnalysisParts): AnalysisResult {
 
   // Largest first: paretoShare sorts the amounts again, and an ordered array costs it one pass.
   const byValue = Int32Array.from(customers.keys()).sort((a, b) => values[b]! - values[a]!);
-  const pareto = paretoShare(
-    Array.from(byValue, (i) => customers[i]!.monetary),
-    0.2,
-  );
+  const pareto =
+    units === undefined
+      ? paretoShare(
+          Array.from(byValue, (i) => customers[i]!.monetary),
+          0.2,
+        )
+      : paretoShareOfMinorUnits(units, currency, 0.2);
   const periods = cohorts.reduce((k, c) => Math.max(k, c.retention.length), 0);
   const share = (k: number) => (n === 0 ? 0 : k / n);
   const estimated = models.purchaseModel !== undefined && models.spendModel !== undefined;
@@ -257,6 +301,36 @@ export function shapeAnalysis(parts: AnalysisParts): AnalysisResult {
     },
   };
   return { report, customers: rows };
+}
+
+/** Each customer's revenue in whole minor units, or undefined when one is finer or beyond 2^53 units. */
+function minorUnitsOf(customers: CustomerSummaries['customers'], digits: number): Float64Array | undefined {
+  const units = new Float64Array(customers.length);
+  let magnitude = 0;
+  for (let i = 0; i < customers.length; i++) {
+    const u = decimalToMinorUnits(customers[i]!.monetary.amount, digits);
+    if (u === undefined) return undefined;
+    units[i] = u;
+    magnitude += Math.abs(u);
+  }
+  return magnitude <= Number.MAX_SAFE_INTEGER ? units : undefined;
+}
+
+/** The exact revenue of some customers: from their minor units when known, else their decimals. */
+function exactSum(
+  indexes: Iterable<number>,
+  customers: CustomerSummaries['customers'],
+  units: Float64Array | undefined,
+  digits: number,
+): Decimal {
+  if (units !== undefined) {
+    let sum = 0;
+    for (const i of indexes) sum += units[i]!;
+    return minorUnitsToDecimal(sum, digits);
+  }
+  let sum = new Decimal(0);
+  for (const i of indexes) sum = sum.plus(customers[i]!.monetary.amount);
+  return sum;
 }
 
 // Loops, not Math.min(...spread): a million arguments overflow the stack.

@@ -4,7 +4,7 @@ import { CurrencySchema, type Order, parseWith, type Storage } from '@crmkit/cor
 import { cohortRetention } from '@crmkit/metrics';
 import { summarizeOrders } from '@crmkit/segmentation';
 import { z } from 'zod';
-import { byCustomerId, fitValueModels, shapeAnalysis } from './analysis-report';
+import { btydColumns, byCustomerId, fitValueModels, shapeAnalysis } from './analysis-report';
 import type { AnalysisReport } from './report/schema';
 
 /**
@@ -148,7 +148,7 @@ export async function analyzeStorage(storage: Storage, raw: AnalysisInput): Prom
   // Both list the customers with an order up to asOf, by id.
   if (btyd.length !== customers.length || btyd.some((r, i) => r.customerId !== customers[i]!.customerId))
     throw new Error('the order summaries and the CLV summaries list different customers');
-  const models = fitValueModels(btyd, input);
+  const models = fitValueModels(btydColumns(btyd), input);
 
   // Churn levels of the analysed customers, one customer's history at a time.
   const assess = createChurnAssessor({

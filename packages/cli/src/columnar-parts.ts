@@ -1,9 +1,14 @@
 import { assessLevel, compileThresholds } from '@crmkit/churn';
-import type { CustomerValueSummary } from '@crmkit/clv';
 import { currencyDigits, Money, minorUnitsToDecimal, parseWith } from '@crmkit/core';
 import type { CustomerSummaries, CustomerSummary } from '@crmkit/segmentation';
 import { ANALYZE_CHURN_RULES, type AnalysisInput, AnalysisInputSchema } from './analysis';
-import { type AnalysisParts, compareIds, fitValueModels, type ValueModels } from './analysis-report';
+import {
+  type AnalysisParts,
+  type BtydColumns,
+  compareIds,
+  fitValueModels,
+  type ValueModels,
+} from './analysis-report';
 import { CliError } from './errors';
 import type { OrderColumns } from './order-columns';
 
@@ -37,7 +42,12 @@ export function columnarParts(
 
   // One pass per customer (in id order) over their orders, sorted by time.
   const summaries: CustomerSummary[] = [];
-  const btyd: CustomerValueSummary[] = [];
+  const btyd = {
+    frequency: new Float64Array(ids.length),
+    recency: new Float64Array(ids.length),
+    T: new Float64Array(ids.length),
+    monetaryValue: new Float64Array(ids.length),
+  };
   // each analysed customer's orders before asOf: times[churnFrom[k], churnTo[k])
   const churnFrom = new Int32Array(ids.length);
   const churnTo = new Int32Array(ids.length);
@@ -64,7 +74,7 @@ export function columnarParts(
       firstOrderAt: new Date(first),
       lastOrderAt: new Date(last),
     });
-    btyd.push(btydRow(customerId, times, units, from, counted, calibrationDay, digits));
+    btydRow(btyd, summaries.length - 1, customerId, times, units, from, counted, calibrationDay, digits);
     // Churn and cohorts read the orders before asOf.
     let before = counted;
     while (before > from && times[before - 1]! >= asOf) before--;
@@ -73,7 +83,16 @@ export function columnarParts(
     if (before > from) addToCohort(cohorts, times, from, before);
   }
 
-  const models = fitValueModels(btyd, input);
+  const n = summaries.length;
+  const models = fitValueModels(
+    {
+      frequency: btyd.frequency.subarray(0, n),
+      recency: btyd.recency.subarray(0, n),
+      T: btyd.T.subarray(0, n),
+      monetaryValue: btyd.monetaryValue.subarray(0, n),
+    },
+    input,
+  );
   return {
     input,
     summaries: { asOf: input.asOf, currency, customers: summaries } satisfies CustomerSummaries,
@@ -148,11 +167,14 @@ function sortByTime(times: Float64Array, units: Float64Array, from: number, to: 
 
 /**
  * `@crmkit/clv`'s summary of one customer's orders `[from, to)` up to the
- * calibration end, in weeks: purchase days (UTC) after the first, first to
- * last purchase day, first purchase day to the end, and the mean amount of
- * the repeat purchase days (exact sum, one decimal division).
+ * calibration end, in weeks, written to entry `k` of the columns: purchase
+ * days (UTC) after the first, first to last purchase day, first purchase
+ * day to the end, and the mean amount of the repeat purchase days (exact
+ * sum, one decimal division).
  */
 function btydRow(
+  btyd: BtydColumns,
+  k: number,
   customerId: string,
   times: Float64Array,
   units: Float64Array,
@@ -160,7 +182,7 @@ function btydRow(
   to: number,
   calibrationDay: number,
   digits: number,
-): CustomerValueSummary {
+): void {
   const firstDay = Math.floor(times[from]! / DAY);
   let day = firstDay;
   let repeatDays = 0;
@@ -175,16 +197,13 @@ function btydRow(
     repeatUnits += units[i]!;
   }
   if (!Number.isSafeInteger(repeatUnits)) throw beyondSafe(customerId);
-  return {
-    customerId,
-    frequency: repeatDays,
-    recency: (day - firstDay) / 7,
-    T: (calibrationDay - firstDay) / 7,
-    // clv divides the exact decimal sum (40 digits) and converts; one double division of the exact
-    // integers gives the same double: their quotient is never close enough to a rounding midpoint of
-    // doubles for the 40-digit rounding to matter (units and 10^digits × days are below 2^53).
-    monetaryValue: repeatDays === 0 ? 0 : repeatUnits / (10 ** digits * repeatDays),
-  };
+  btyd.frequency[k] = repeatDays;
+  btyd.recency[k] = (day - firstDay) / 7;
+  btyd.T[k] = (calibrationDay - firstDay) / 7;
+  // clv divides the exact decimal sum (40 digits) and converts; one double division of the exact
+  // integers gives the same double: their quotient is never close enough to a rounding midpoint of
+  // doubles for the 40-digit rounding to matter (units and 10^digits × days are below 2^53).
+  btyd.monetaryValue[k] = repeatDays === 0 ? 0 : repeatUnits / (10 ** digits * repeatDays);
 }
 
 /**

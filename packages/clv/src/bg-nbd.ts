@@ -9,10 +9,13 @@ import { checkHorizon, checkRow, type PurchaseModel } from './model';
 import {
   type Compressed,
   columnsOf,
+  compressRowColumns,
   indexValues,
   type RfmRow,
   RfmRowSchema,
+  type RowColumns,
   rowChecks,
+  validateColumns,
   validateRows,
 } from './rows';
 import { modelJsonSchema, readModelJson, writeModelJson } from './serialize';
@@ -205,7 +208,7 @@ export class BgNbdModel implements PurchaseModel {
 }
 
 /** P(alive) of a BG/NBD customer, arguments already validated. */
-function bgNbdProbabilityAlive(params: BgNbdParams, x: number, recency: number, T: number): number {
+export function bgNbdProbabilityAlive(params: BgNbdParams, x: number, recency: number, T: number): number {
   if (x === 0) return 1;
   const { r, alpha, a, b } = params;
   const logOdds = Math.log(a / (b + x - 1)) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + recency));
@@ -232,6 +235,16 @@ function expectationTerm(a: number, b: number, x: number, r: number, alpha: numb
   return Math.max(0, (c / (a - 1)) * oneMinus);
 }
 
+/**
+ * The part of a BG/NBD customer's conditional expected purchases in the next
+ * `t` that depends on x and T only (times P(alive) it is the expectation),
+ * arguments already validated.
+ */
+export function bgNbdConditionalTerm(params: BgNbdParams, t: number, x: number, T: number): number {
+  const { r, alpha, a, b } = params;
+  return expectationTerm(a, b, x, r, alpha + T, t);
+}
+
 /** Conditional expected purchases of a BG/NBD customer, arguments already validated. */
 function bgNbdExpectedPurchases(
   params: BgNbdParams,
@@ -240,8 +253,7 @@ function bgNbdExpectedPurchases(
   recency: number,
   T: number,
 ): number {
-  const { r, alpha, a, b } = params;
-  return expectationTerm(a, b, x, r, alpha + T, t) * bgNbdProbabilityAlive(params, x, recency, T);
+  return bgNbdConditionalTerm(params, t, x, T) * bgNbdProbabilityAlive(params, x, recency, T);
 }
 
 /**
@@ -402,6 +414,37 @@ export function fitBgNbd(rows: readonly RfmRow[], options?: BgNbdFitOptions): Bg
     'recency',
     'T',
   ]);
+  return fitCompressed(data, parsed);
+}
+
+/**
+ * {@link fitBgNbd} over columns instead of one object per customer:
+ * `frequency`, `recency`, `T` and an optional `weight`, entry `i` of each
+ * being customer `i` — the same model as `fitBgNbd` on the same rows. Bad
+ * entries throw `ValidationError` with paths `[field, index]`; the other
+ * errors are `fitBgNbd`'s.
+ *
+ * @example
+ * ```ts
+ * const model = fitBgNbdColumns({
+ *   frequency: Float64Array.of(2, 0, 5),
+ *   recency: Float64Array.of(30.43, 0, 20),
+ *   T: Float64Array.of(38.86, 12, 40),
+ * });
+ * ```
+ */
+export function fitBgNbdColumns(
+  columns: RowColumns<'frequency' | 'recency' | 'T'>,
+  options?: BgNbdFitOptions,
+): BgNbdModel {
+  const parsed = parseWith(BgNbdFitOptionsSchema, 'BG/NBD options', options ?? {});
+  validateColumns(columns, RFM_FIELDS, RfmRowSchema, rowChecks.rfm, 'BG/NBD columns');
+  return fitCompressed(compressRowColumns(columns, RFM_FIELDS), parsed);
+}
+
+const RFM_FIELDS = ['frequency', 'recency', 'T'] as const;
+
+function fitCompressed(data: Compressed, parsed: z.output<typeof BgNbdFitOptionsSchema>): BgNbdModel {
   if (!data.columns[0]!.some((x) => x > 0)) {
     throw new ClvError(
       'CLV_NOT_IDENTIFIABLE',

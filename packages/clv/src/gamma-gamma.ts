@@ -7,10 +7,13 @@ import { checkRow } from './model';
 import {
   type Compressed,
   columnsOf,
+  compressRowColumns,
   indexValues,
+  type RowColumns,
   rowChecks,
   type SpendRow,
   SpendRowSchema,
+  validateColumns,
   validateRows,
 } from './rows';
 import { modelJsonSchema, readModelJson, writeModelJson } from './serialize';
@@ -244,7 +247,39 @@ export class GammaGammaModel {
 export function fitGammaGamma(rows: readonly SpendRow[], options?: GammaGammaFitOptions): GammaGammaModel {
   const parsed = parseWith(GammaGammaFitOptionsSchema, 'Gamma-Gamma options', options ?? {});
   validateRows(rows, SpendRowSchema, rowChecks.spend, 'Gamma-Gamma rows');
-  const data = columnsOf(rows, ['frequency', 'monetaryValue']);
+  return fitCompressed(columnsOf(rows, SPEND_FIELDS), parsed);
+}
+
+/**
+ * {@link fitGammaGamma} over columns instead of one object per repeat
+ * customer: `frequency`, `monetaryValue` and an optional `weight`, entry
+ * `i` of each being customer `i` — the same model as `fitGammaGamma` on the
+ * same rows. Bad entries throw `ValidationError` with paths
+ * `[field, index]`; the other errors are `fitGammaGamma`'s.
+ *
+ * @example
+ * ```ts
+ * const spend = fitGammaGammaColumns({
+ *   frequency: Float64Array.of(2, 1, 6),
+ *   monetaryValue: Float64Array.of(22.35, 14.9, 41.2),
+ * });
+ * ```
+ */
+export function fitGammaGammaColumns(
+  columns: RowColumns<'frequency' | 'monetaryValue'>,
+  options?: GammaGammaFitOptions,
+): GammaGammaModel {
+  const parsed = parseWith(GammaGammaFitOptionsSchema, 'Gamma-Gamma options', options ?? {});
+  validateColumns(columns, SPEND_FIELDS, SpendRowSchema, rowChecks.spend, 'Gamma-Gamma columns');
+  return fitCompressed(compressRowColumns(columns, SPEND_FIELDS), parsed);
+}
+
+const SPEND_FIELDS = ['frequency', 'monetaryValue'] as const;
+
+function fitCompressed(
+  data: Compressed,
+  parsed: z.output<typeof GammaGammaFitOptionsSchema>,
+): GammaGammaModel {
   const ms = data.columns[1]!;
   if (ms.every((m) => m === ms[0])) {
     throw new ClvError(

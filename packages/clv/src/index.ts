@@ -27,6 +27,7 @@ export {
   type BgNbdParams,
   BgNbdParamsSchema,
   fitBgNbd,
+  fitBgNbdColumns,
 } from './bg-nbd';
 export {
   type ClvOptions,
@@ -35,10 +36,12 @@ export {
   type SpendModel,
   type ValueRow,
 } from './clv';
+export { customerLifetimeValues, purchasePredictions, type ValueColumns } from './columns';
 export { ClvError, type ClvErrorCode } from './errors';
 export type { FitSummary } from './fit';
 export {
   fitGammaGamma,
+  fitGammaGammaColumns,
   type GammaGammaFitOptions,
   GammaGammaFitOptionsSchema,
   GammaGammaModel,
@@ -66,6 +69,7 @@ export {
   BgBbRowSchema,
   type RfmRow,
   RfmRowSchema,
+  type RowColumns,
   type SpendRow,
   SpendRowSchema,
 } from './rows';

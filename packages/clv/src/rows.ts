@@ -173,6 +173,92 @@ export function validateRows(
   if (issues.length > 0) throw new ValidationError(what, issues);
 }
 
+/**
+ * Many rows as columns: one array per field, entry `i` of each being row
+ * `i` (typed arrays or plain number arrays), with an optional `weight`
+ * column (1 when absent).
+ *
+ * @example
+ * ```ts
+ * const columns: RowColumns<'frequency' | 'monetaryValue'> = {
+ *   frequency: Float64Array.of(2, 1),
+ *   monetaryValue: Float64Array.of(22.35, 14.9),
+ * };
+ * ```
+ */
+export type RowColumns<K extends string> = { readonly [F in K]: ArrayLike<number> } & {
+  readonly weight?: ArrayLike<number> | undefined;
+};
+
+/**
+ * Checks columns in one pass: every named column (and `weight`, when given)
+ * an array of the first one's length, and every row `isValid` (a reused
+ * object per row); the schema words the issues of a bad row, with paths
+ * `[field, index]`. Throws `ValidationError` naming `what`; returns the
+ * number of rows.
+ */
+export function validateColumns<K extends string>(
+  columns: unknown,
+  names: readonly K[],
+  schema: z.ZodType,
+  isValid: (row: unknown) => boolean,
+  what: string,
+  allowEmpty = false,
+): number {
+  if (typeof columns !== 'object' || columns === null)
+    throw new ValidationError(what, [
+      { path: [], message: 'must be an object of columns', code: 'invalid_type' },
+    ]);
+  const given = columns as Record<string, ArrayLike<number> | undefined>;
+  const all: string[] = given['weight'] === undefined ? [...names] : [...names, 'weight'];
+  const n = given[names[0]!]?.length;
+  const issues: ValidationIssue[] = [];
+  for (const name of all) {
+    const column = given[name];
+    if (column === null || typeof column !== 'object' || typeof column.length !== 'number')
+      issues.push({ path: [name], message: 'must be an array of numbers', code: 'invalid_type' });
+    else if (column.length !== n)
+      issues.push({ path: [name], message: `must have ${n} entries, as ${names[0]} has`, code: 'custom' });
+  }
+  if (issues.length === 0 && n === 0 && !allowEmpty)
+    issues.push({ path: [names[0]!], message: 'must contain at least one row', code: 'too_small' });
+  if (issues.length > 0) throw new ValidationError(what, issues);
+  const arrays = all.map((name) => given[name]!);
+  const row: Record<string, number> = Object.fromEntries(all.map((name) => [name, 0]));
+  for (let i = 0; i < n! && issues.length < MAX_ISSUES; i++) {
+    for (let c = 0; c < all.length; c++) row[all[c]!] = arrays[c]![i]!;
+    if (isValid(row)) continue;
+    const parsed = schema.safeParse({ ...row });
+    for (const issue of parsed.success ? [] : parsed.error.issues) {
+      const path = [String(issue.path[0] ?? 'row'), i];
+      // an intersection of schemas may word one problem twice
+      if (
+        !issues.some(
+          (known) => known.path[0] === path[0] && known.path[1] === i && known.message === issue.message,
+        )
+      )
+        issues.push({ path, message: issue.message, code: issue.code });
+    }
+    if (parsed.success) issues.push({ path: ['row', i], message: 'is not a valid row', code: 'custom' });
+  }
+  if (issues.length > 0) throw new ValidationError(what, issues);
+  return n!;
+}
+
+/** Copies validated columns and compresses them (weight 1 when there is no weight column). */
+export function compressRowColumns<K extends string>(
+  columns: RowColumns<K>,
+  names: readonly K[],
+): Compressed {
+  const n = columns[names[0]!].length;
+  const weights =
+    columns.weight === undefined ? new Float64Array(n).fill(1) : Float64Array.from(columns.weight);
+  return compressColumns(
+    names.map((name) => Float64Array.from(columns[name])),
+    weights,
+  );
+}
+
 /** Columns of distinct rows with their summed weights. */
 export interface Compressed {
   /** One Float64Array per input column, `size` entries each. */

@@ -91,6 +91,7 @@ export {
   paretoCustomerShare,
   paretoShare,
 } from './pareto';
+export { paretoShareOfMinorUnits } from './pareto-units';
 export {
   type CalendarBucket,
   type CalendarOptions,
