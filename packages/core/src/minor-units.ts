@@ -1,8 +1,12 @@
 import { Decimal } from './decimal';
 
 const SAFE = Number.MAX_SAFE_INTEGER;
+/** decimal.js's base: its digits are stored in words of 7 decimal digits. */
+const WORD = 1e7;
 /** 10⁰ … 10²², exact doubles. */
 const POW10: readonly number[] = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/** 10⁰ … 10⁶, small integers: the divisors within one base-10⁷ word. */
+const WORD_POW10: readonly number[] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
 /** 10⁰ … 10⁻²² as exact decimals: multiplying by them is exact and cheaper than dividing. */
 const INVERSE_POW10: readonly Decimal[] = POW10.map((_, i) => new Decimal(`1e-${i}`));
 
@@ -24,38 +28,26 @@ const INVERSE_POW10: readonly Decimal[] = POW10.map((_, i) => new Decimal(`1e-${
 export function decimalToMinorUnits(amount: Decimal, digits: number): number | undefined {
   const words = amount.d;
   if (words === null || words === undefined || words.length === 0) return undefined;
-  const head = words[0] as number;
-  let length =
-    head < 10 ? 1 : head < 100 ? 2 : head < 1e3 ? 3 : head < 1e4 ? 4 : head < 1e5 ? 5 : head < 1e6 ? 6 : 7;
-  let mantissa = head;
-  for (let i = 1; i < words.length; i++) {
-    let word = words[i] as number;
-    let size = 7;
-    // the last word is padded with zeros to 7 digits (19.99 is [19, 9900000]): drop them
-    if (i === words.length - 1) {
-      while (size > 0 && word % 10 === 0) {
-        word /= 10;
-        size--;
-      }
+  // words[i] is worth 10^(7·(⌊e/7⌋ − i)): `place` is that power of ten counted in minor units
+  let place = 7 * Math.floor(amount.e / 7) + digits;
+  let units = 0;
+  for (let i = 0; i < words.length; i++, place -= 7) {
+    const word = words[i] as number;
+    if (place >= 0) {
+      const factor = POW10[place];
+      // the leading word worth 10²³ units or more: far beyond 2⁵³
+      if (factor === undefined) return undefined;
+      units += word * factor;
+    } else if (place > -7) {
+      const divisor = WORD_POW10[-place] as number;
+      if (word % divisor !== 0) return undefined;
+      units += word / divisor;
+    } else if (word !== 0) {
+      return undefined;
     }
-    mantissa = mantissa * (POW10[size] as number) + word;
-    length += size;
   }
-  if (mantissa > SAFE) return undefined;
-  const scale = amount.e + 1 - length + digits;
-  let units: number;
-  if (scale >= 0) {
-    const factor = POW10[scale];
-    if (factor === undefined) return undefined;
-    units = mantissa * factor;
-    if (units > SAFE) return undefined;
-  } else {
-    const divisor = POW10[-scale];
-    if (divisor === undefined) return undefined;
-    units = mantissa / divisor;
-    // the quotient of exact integers is exact exactly when it is whole
-    if (!Number.isInteger(units) || units * divisor !== mantissa) return undefined;
-  }
+  // every term is a non-negative whole number: the sum is exact unless it passes 2⁵³
+  if (units > SAFE) return undefined;
   return amount.s < 0 ? -units : units;
 }
 
@@ -69,8 +61,52 @@ export function decimalToMinorUnits(amount: Decimal, digits: number): number | u
  * ```
  */
 export function minorUnitsToDecimal(units: number, digits: number): Decimal {
+  if (Number.isSafeInteger(units) && Number.isInteger(digits) && digits >= 0 && digits <= 7) {
+    return wordsOf(units, digits);
+  }
   const scale = INVERSE_POW10[digits];
   return scale === undefined
     ? new Decimal(units).div(new Decimal(10).pow(digits))
     : new Decimal(units).times(scale);
+}
+
+/**
+ * The decimal of safe-integer `units` with 0–7 decimals, its documented
+ * fields written directly into a new instance (exactly what
+ * `new Decimal(units).times('1e-digits')` gives, without the arithmetic):
+ * base-10⁷ words aligned on powers of 10⁷, the leading one unpadded, no
+ * trailing zero words; `e` the exponent of the leading digit.
+ */
+function wordsOf(units: number, digits: number): Decimal {
+  const decimal = new Decimal(0);
+  const fields = decimal as unknown as { d: number[]; e: number; s: number };
+  fields.s = units < 0 || (units === 0 && 1 / units < 0) ? -1 : 1;
+  const magnitude = Math.abs(units);
+  if (magnitude === 0) return decimal;
+  const scale = POW10[digits] as number;
+  const fraction = magnitude % scale;
+  // the whole part (below 2⁵³) in three words, high to low, then the fraction's word
+  const whole = (magnitude - fraction) / scale;
+  const low = whole % WORD;
+  const rest = (whole - low) / WORD;
+  const middle = rest % WORD;
+  const high = (rest - middle) / WORD;
+  const last = fraction * (POW10[7 - digits] as number);
+  // array literals, so that each decimal holds an array of its own size
+  const wholeWords = high !== 0 ? 3 : middle !== 0 ? 2 : low !== 0 ? 1 : 0;
+  const words =
+    wholeWords === 3
+      ? [high, middle, low, last]
+      : wholeWords === 2
+        ? [middle, low, last]
+        : wholeWords === 1
+          ? [low, last]
+          : [last];
+  while (words[words.length - 1] === 0) words.pop();
+  const lead = words[0] as number;
+  const leadDigits =
+    lead < 10 ? 1 : lead < 100 ? 2 : lead < 1e3 ? 3 : lead < 1e4 ? 4 : lead < 1e5 ? 5 : lead < 1e6 ? 6 : 7;
+  fields.e = 7 * (wholeWords - 1) + leadDigits - 1;
+  fields.d = words;
+  return decimal;
 }
