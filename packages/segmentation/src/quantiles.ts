@@ -1,4 +1,5 @@
 import type { ValidationIssue } from '@crmkit/core';
+import { sortedCopy } from './sort';
 
 /**
  * How values are scored by quantile. A value's score is
@@ -41,7 +42,7 @@ export function quantileScores(
   const score = (below: number, equal: number) => 1 + Math.floor((bins * (below + equal / 2)) / n);
   if (ties === 'share') {
     // the score is a step function of the value: find where each step starts, then compare
-    const sorted = Float64Array.from(key).sort();
+    const sorted = sortedCopy(key);
     const steps = new Float64Array(bins - 1).fill(Number.POSITIVE_INFINITY);
     for (let start = 0; start < n; ) {
       let end = start + 1;

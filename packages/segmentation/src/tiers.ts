@@ -1,6 +1,7 @@
 import { type AmountInput, parseWith, ValidationError, type ValidationIssue } from '@crmkit/core';
 import { z } from 'zod';
 import { compareIds, quantileScores } from './quantiles';
+import { sortedCopy } from './sort';
 import { amountToNumber, notAnAmount } from './values';
 
 const Name = z.string().min(1, 'must not be empty');
@@ -421,8 +422,8 @@ export function largestRemainder(shares: readonly number[], total: number): numb
 /**
  * Fills each tier with its target count of the best customers not yet
  * placed by the tier's criterion (the last tier takes everyone left). A
- * tier's cut-off value is found by sorting the candidates' values (no
- * comparator, so it stays fast at millions of customers); only customers
+ * tier's cut-off value is found by sorting the candidates' values (without
+ * comparisons, so it stays fast at millions of customers); only customers
  * tied at the cut-off are ordered by id.
  */
 function fillShares(
@@ -436,7 +437,7 @@ function fillShares(
   tierOf.fill(-1);
   const last = targets.length - 1;
   const candidates = new Int32Array(n);
-  let sorted = new Float64Array(0);
+  let sorted: Float64Array = new Float64Array(0);
   for (let t = 0; t < last; t++) {
     const values = criterionValues[t]!;
     let m = 0;
@@ -445,9 +446,9 @@ function fillShares(
       // same criterion as the tier above, which took the largest values: the rest are already sorted
       sorted = sorted.subarray(0, m);
     } else {
-      sorted = new Float64Array(m);
-      for (let c = 0; c < m; c++) sorted[c] = values[candidates[c]!]!;
-      sorted.sort();
+      const chosen = new Float64Array(m);
+      for (let c = 0; c < m; c++) chosen[c] = values[candidates[c]!]!;
+      sorted = sortedCopy(chosen);
     }
     const take = Math.min(targets[t]!, m);
     if (take === 0) continue;
