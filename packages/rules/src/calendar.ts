@@ -112,6 +112,20 @@ export function calendarDay(value: unknown, timeZone: string): number {
   return year * 10_000 + month * 100 + day;
 }
 
+/**
+ * Whether {@link calendarDay} of a fact is a date in `month` (1–12). When
+ * the date is the text's own (a `YYYY-MM-DD`, or a UTC instant read in
+ * UTC), its month digits are compared before the rest is checked, so most
+ * other months are told apart in two characters.
+ */
+export function isInMonth(value: unknown, timeZone: string, month: number): boolean {
+  if (typeof value === 'string' && (value.length === 10 || (timeZone === 'UTC' && isUtcInstant(value)))) {
+    return twoDigits(value, 5) === month && !Number.isNaN(datePrefix(value));
+  }
+  const day = calendarDay(value, timeZone);
+  return !Number.isNaN(day) && monthOfDay(day) === month;
+}
+
 /** The month (1–12) of a day number. */
 export const monthOfDay = (day: number) => Math.floor(day / 100) % 100;
 

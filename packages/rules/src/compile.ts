@@ -1,7 +1,8 @@
 import { ConditionError } from './errors';
 import type { Explanation } from './explanation';
-import { compilePath, isInheritedKey, MISSING, readFact } from './facts';
-import { buildPredicate, type Operand } from './operators';
+import { compilePath, MISSING, readFact } from './facts';
+import { buildPredicate, leafTest, type Operand, type Test } from './operators';
+import { FactReader } from './readers';
 import type { Condition, FactCondition, Operator } from './schema';
 import { type ConditionOptions, validateCondition } from './validate';
 
@@ -22,7 +23,8 @@ export interface CompiledCondition {
 }
 
 type Path = readonly (string | number)[];
-type Node = { test(facts: unknown): boolean; explain(facts: unknown): Explanation };
+/** A compiled clause: its test (or that of its negation, for a `not` folded in) and its explanation. */
+type Node = { test(negated: boolean): Test; explain(facts: unknown): Explanation };
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -64,22 +66,23 @@ export function compile(condition: unknown, options: ConditionOptions = {}): Com
       const children = ((node as Record<string, Condition[]>)[kind] ?? []).map((c, i) =>
         build(c, [...path, kind, i]),
       );
-      const tests = children.map((c) => c.test);
-      const test = kind === 'all' ? allOf(tests) : anyOf(tests);
-      return {
-        test,
-        explain: (facts) => {
+      return clause(
+        // De Morgan: not(all(a, b)) is any(not a, not b), with the same clauses read in the same order
+        (negated) => {
+          const tests = children.map((c) => c.test(negated));
+          return (kind === 'all') !== negated ? allOf(tests) : anyOf(tests);
+        },
+        (facts) => {
           const explained = children.map((c) => c.explain(facts));
           const held = kind === 'all' ? explained.every((e) => e.held) : explained.some((e) => e.held);
           return { kind, held, path, children: explained };
         },
-      };
+      );
     }
     if ('not' in node) {
       const child = build(node.not as Condition, [...path, 'not']);
-      const inner = child.test;
       return {
-        test: (facts) => !inner(facts),
+        test: (negated) => child.test(!negated),
         explain: (facts) => {
           const explained = child.explain(facts);
           return { kind: 'not', held: !explained.held, path, child: explained };
@@ -95,7 +98,7 @@ export function compile(condition: unknown, options: ConditionOptions = {}): Com
       }
       const resolved = target;
       return {
-        test: resolved.test,
+        test: (negated) => resolved.test(negated),
         explain: (facts) => {
           const explained = resolved.explain(facts);
           return { kind: 'ref', name, held: explained.held, path, child: explained };
@@ -108,7 +111,7 @@ export function compile(condition: unknown, options: ConditionOptions = {}): Com
   const operand = (raw: unknown): Operand => {
     const resolved = isObject(raw) && typeof raw['param'] === 'string' ? options.params![raw['param']] : raw;
     if (isObject(resolved) && typeof resolved['fact'] === 'string' && Object.keys(resolved).length === 1) {
-      return { read: factReader(compilePath(resolved['fact'])) };
+      return new FactReader(compilePath(resolved['fact']));
     }
     return { constant: resolved };
   };
@@ -123,11 +126,10 @@ export function compile(condition: unknown, options: ConditionOptions = {}): Com
           ? node.value.map(operand)
           : operand(node.value);
     const predicate = buildPredicate(op, operands, ctx);
-    const read = factReader(factPath);
-    const test = (facts: unknown) => predicate(read(facts), facts);
-    return {
-      test,
-      explain: (facts) => {
+    const fact = new FactReader(factPath);
+    return clause(
+      (negated) => leafTest(op, operands, fact, predicate, negated, ctx),
+      (facts) => {
         const actual = readFact(facts, factPath);
         const expected =
           operands === undefined
@@ -146,44 +148,24 @@ export function compile(condition: unknown, options: ConditionOptions = {}): Com
           missing: actual === MISSING,
         };
       },
-    };
+    );
   };
 
-  return build(result.condition, []);
+  const root = build(result.condition, []);
+  return { test: root.test(false), explain: root.explain };
 }
 
-type Obj = Record<string | number, unknown>;
-
-/** A reader of a fact path: inline for one or two steps, otherwise a loop with the inherited keys found once. */
-function factReader(path: readonly (string | number)[]): (facts: unknown) => unknown {
-  const inherited = path.map(isInheritedKey);
-  if (path.length === 1 && !inherited[0]) {
-    const [a] = path as [string];
-    return (f) => {
-      if (f === null || typeof f !== 'object') return MISSING;
-      const v = (f as Obj)[a];
-      return v === undefined ? MISSING : v;
-    };
-  }
-  if (path.length === 2 && !inherited[0] && !inherited[1]) {
-    const [a, b] = path as [string, string];
-    return (f) => {
-      if (f === null || typeof f !== 'object') return MISSING;
-      const o = (f as Obj)[a];
-      if (o === null || typeof o !== 'object') return MISSING;
-      const v = (o as Obj)[b];
-      return v === undefined ? MISSING : v;
-    };
-  }
-  return (f) => {
-    let current = f;
-    for (let i = 0; i < path.length; i++) {
-      if (current === null || typeof current !== 'object') return MISSING;
-      const key = path[i]!;
-      if (inherited[i] && !Object.hasOwn(current, key)) return MISSING;
-      current = (current as Obj)[key];
-    }
-    return current === undefined ? MISSING : current;
+/** A clause whose tests are built on first use, once per polarity (a ref's clause serves every use). */
+function clause(make: (negated: boolean) => Test, explain: (facts: unknown) => Explanation): Node {
+  const tests: [Test | undefined, Test | undefined] = [undefined, undefined];
+  return {
+    test: (negated) => {
+      const at = negated ? 1 : 0;
+      const test = tests[at] ?? make(negated);
+      tests[at] = test;
+      return test;
+    },
+    explain,
   };
 }
 
@@ -193,10 +175,10 @@ function expectedValue(operand: Operand, facts: unknown): unknown {
   return v === MISSING ? undefined : v;
 }
 
-function allOf(tests: readonly ((facts: unknown) => boolean)[]): (facts: unknown) => boolean {
+function allOf(tests: readonly Test[]): Test {
   if (tests.length === 1) return tests[0]!;
   if (tests.length === 2) {
-    const [a, b] = tests as [(f: unknown) => boolean, (f: unknown) => boolean];
+    const [a, b] = tests as [Test, Test];
     return (facts) => a(facts) && b(facts);
   }
   return (facts) => {
@@ -205,10 +187,10 @@ function allOf(tests: readonly ((facts: unknown) => boolean)[]): (facts: unknown
   };
 }
 
-function anyOf(tests: readonly ((facts: unknown) => boolean)[]): (facts: unknown) => boolean {
+function anyOf(tests: readonly Test[]): Test {
   if (tests.length === 1) return tests[0]!;
   if (tests.length === 2) {
-    const [a, b] = tests as [(f: unknown) => boolean, (f: unknown) => boolean];
+    const [a, b] = tests as [Test, Test];
     return (facts) => a(facts) || b(facts);
   }
   return (facts) => {

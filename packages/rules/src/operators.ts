@@ -1,12 +1,13 @@
 import { type Clock, toDecimal } from '@crmkit/core';
 import { subMonths } from 'date-fns';
-import { calendarDay, isAnniversaryDay, monthOfDay, weekdayOfDay } from './calendar';
+import { calendarDay, isAnniversaryDay, isInMonth, monthOfDay, weekdayOfDay } from './calendar';
 import { MISSING } from './facts';
+import type { FactReader } from './readers';
 import type { Operator } from './schema';
 import { compareValues, equalValues, toInstant } from './values';
 
-/** An operand after compile-time resolution: a constant, or a reader of another fact. */
-export type Operand = { readonly constant: unknown } | { readonly read: (facts: unknown) => unknown };
+/** An operand after compile-time resolution: a constant, or the reader of another fact. */
+export type Operand = { readonly constant: unknown } | FactReader;
 
 /** A compiled operator: given the fact's value (or MISSING) and the facts, does it hold? */
 export type Predicate = (actual: unknown, facts: unknown) => boolean;
@@ -19,6 +20,8 @@ export interface OperatorContext {
 
 const value = (operand: Operand, facts: unknown) =>
   'constant' in operand ? operand.constant : operand.read(facts);
+
+const NOT_CONSTANT = Symbol('not a constant');
 
 type Comparison = 'gt' | 'gte' | 'lt' | 'lte';
 
@@ -61,11 +64,15 @@ function ordering(comparison: Comparison, operand: Operand): Predicate {
   return (actual, facts) => slowOrdering(comparison, actual, value(operand, facts));
 }
 
+/** The values of a list of operands when all are plain constants (see {@link isPlain}). */
+function plainConstants(operands: readonly Operand[]): unknown[] | undefined {
+  const constants = operands.map((o) => ('constant' in o ? o.constant : NOT_CONSTANT));
+  return constants.every(isPlain) ? constants : undefined;
+}
+
 function membership(operands: readonly Operand[]): Predicate {
-  const constants = operands.every((o) => 'constant' in o)
-    ? operands.map((o) => (o as { constant: unknown }).constant)
-    : undefined;
-  if (constants?.every(isPlain)) {
+  const constants = plainConstants(operands);
+  if (constants !== undefined) {
     const set = new Set(constants);
     return (actual) => set.has(actual);
   }
@@ -106,8 +113,7 @@ function calendarOf(operand: Operand | undefined, ctx: OperatorContext): (facts:
     const day = calendarDay(operand.constant, timeZone);
     return () => day;
   }
-  const { read } = operand;
-  return (facts) => calendarDay(read(facts), timeZone);
+  return (facts) => calendarDay(operand.read(facts), timeZone);
 }
 
 const DAY = 86_400_000;
@@ -228,5 +234,114 @@ export function buildPredicate(
         return !Number.isNaN(date) && wanted.has(ofWeek ? weekdayOfDay(date) : date % 100);
       };
     }
+  }
+}
+
+/** A compiled condition's decision on the facts. */
+export type Test = (facts: unknown) => boolean;
+
+/**
+ * The test of a leaf (its fact's reader and its operator's predicate),
+ * negated when a `not` is folded into it. The commonest shapes (exists,
+ * equality and membership with plain constants, comparisons with a number,
+ * calendar operators between two facts) compare inline, in closures of
+ * their own, instead of calling the predicate; the decision is the
+ * predicate's either way (the tests check it against `explain`).
+ */
+export function leafTest(
+  op: Operator,
+  operand: Operand | readonly Operand[] | undefined,
+  fact: FactReader,
+  predicate: Predicate,
+  negated: boolean,
+  ctx: OperatorContext,
+): Test {
+  const c =
+    operand !== undefined && !Array.isArray(operand) && 'constant' in operand
+      ? (operand as { constant: unknown }).constant
+      : NOT_CONSTANT;
+  switch (op) {
+    case 'exists':
+      return (facts) => (fact.read(facts) !== MISSING) !== negated;
+    case 'eq':
+      if (isPlain(c)) return (facts) => (fact.read(facts) === c) !== negated;
+      if (typeof c === 'number') {
+        return (facts) => {
+          const actual = fact.read(facts);
+          return (
+            (typeof actual === 'number' ? actual === c : actual !== MISSING && equalValues(actual, c)) !==
+            negated
+          );
+        };
+      }
+      break;
+    case 'ne':
+      if (isPlain(c)) {
+        return (facts) => {
+          const actual = fact.read(facts);
+          return (actual !== MISSING && actual !== c) !== negated;
+        };
+      }
+      break;
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte':
+      if (typeof c === 'number') return numberOrdering(op, c, fact, negated);
+      break;
+    case 'in':
+    case 'nin': {
+      const constants = Array.isArray(operand) ? plainConstants(operand as readonly Operand[]) : undefined;
+      if (constants === undefined) break;
+      const set = new Set(constants);
+      if (op === 'in') return (facts) => set.has(fact.read(facts)) !== negated;
+      return (facts) => {
+        const actual = fact.read(facts);
+        return (actual !== MISSING && !set.has(actual)) !== negated;
+      };
+    }
+    case 'sameMonth':
+    case 'sameDayOfYear': {
+      if (operand === undefined || !('read' in operand)) break;
+      const other = operand;
+      const monthOnly = op === 'sameMonth';
+      const { timeZone } = ctx;
+      return (facts) => {
+        const date = calendarDay(fact.read(facts), timeZone);
+        if (Number.isNaN(date)) return negated;
+        if (monthOnly) return isInMonth(other.read(facts), timeZone, monthOfDay(date)) !== negated;
+        const day = calendarDay(other.read(facts), timeZone);
+        return (!Number.isNaN(day) && isAnniversaryDay(date, day)) !== negated;
+      };
+    }
+  }
+  return negated
+    ? (facts) => !predicate(fact.read(facts), facts)
+    : (facts) => predicate(fact.read(facts), facts);
+}
+
+function numberOrdering(comparison: Comparison, n: number, fact: FactReader, negated: boolean): Test {
+  const slow = (actual: unknown) => slowOrdering(comparison, actual, n) !== negated;
+  switch (comparison) {
+    case 'gt':
+      return (facts) => {
+        const actual = fact.read(facts);
+        return typeof actual === 'number' ? actual > n !== negated : slow(actual);
+      };
+    case 'gte':
+      return (facts) => {
+        const actual = fact.read(facts);
+        return typeof actual === 'number' ? actual >= n !== negated : slow(actual);
+      };
+    case 'lt':
+      return (facts) => {
+        const actual = fact.read(facts);
+        return typeof actual === 'number' ? actual < n !== negated : slow(actual);
+      };
+    case 'lte':
+      return (facts) => {
+        const actual = fact.read(facts);
+        return typeof actual === 'number' ? actual <= n !== negated : slow(actual);
+      };
   }
 }
