@@ -27,8 +27,12 @@ export default defineConfig({
         root: `${root}${dir}`,
         include: ['test/**/*.test.ts'],
         benchmark: { include: ['bench/**/*.bench.ts'] },
-        // Examples run whole programs (a store, a browser): give them room on a shared machine.
-        ...(dir.startsWith('examples/') ? { testTimeout: 30_000, hookTimeout: 30_000 } : {}),
+        // A timeout catches a hung test, not a slow one: property tests of thousands of runs take seconds,
+        // and several times that on a shared machine under load, so 5 s (vitest's default) made them flaky.
+        // Examples run whole programs (a store, a browser) and get more.
+        ...(dir.startsWith('examples/')
+          ? { testTimeout: 60_000, hookTimeout: 60_000 }
+          : { testTimeout: 30_000, hookTimeout: 30_000 }),
       },
     })),
   },
