@@ -2,6 +2,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Decimal, decimalToMinorUnits, minorUnitsToDecimal } from '../src/index';
 
+/** Asserts `decimalToMinorUnits` against decimal.js arithmetic: the whole safe count of units, or undefined. */
+function expectUnitsOf(amount: Decimal, digits: number): number | undefined {
+  const exact = amount.times(new Decimal(10).pow(digits));
+  const expected =
+    exact.isInteger() && exact.abs().lte(Number.MAX_SAFE_INTEGER) ? exact.toNumber() : undefined;
+  const units = decimalToMinorUnits(amount, digits);
+  // + 0 turns -0 into 0: both mean no units
+  expect(units === undefined ? undefined : units + 0).toBe(expected === undefined ? undefined : expected + 0);
+  return units;
+}
+
 describe('decimalToMinorUnits', () => {
   it('gives whole minor units, or undefined when the amount is finer or too large', () => {
     expect(decimalToMinorUnits(new Decimal('19.99'), 2)).toBe(1999);
@@ -31,13 +42,7 @@ describe('decimalToMinorUnits', () => {
         fc.integer({ min: 0, max: 4 }),
         (raw, scale, digits) => {
           const amount = new Decimal(raw.toString()).div(new Decimal(10).pow(scale));
-          const exact = amount.times(new Decimal(10).pow(digits));
-          const expected =
-            exact.isInteger() && exact.abs().lte(Number.MAX_SAFE_INTEGER) ? exact.toNumber() : undefined;
-          const units = decimalToMinorUnits(amount, digits);
-          expect(units === undefined ? undefined : units + 0).toBe(
-            expected === undefined ? undefined : expected + 0,
-          );
+          const units = expectUnitsOf(amount, digits);
           if (units !== undefined) expect(minorUnitsToDecimal(units, digits).equals(amount)).toBe(true);
         },
       ),
@@ -67,13 +72,7 @@ describe('decimalToMinorUnits on decimal.js words', () => {
         fc.integer({ min: 0, max: 9 }),
         (raw, scale, digits) => {
           const amount = new Decimal(raw.toString()).times(new Decimal(10).pow(-scale));
-          const exact = amount.times(new Decimal(10).pow(digits));
-          const expected =
-            exact.isInteger() && exact.abs().lte(Number.MAX_SAFE_INTEGER) ? exact.toNumber() : undefined;
-          const units = decimalToMinorUnits(amount, digits);
-          expect(units === undefined ? undefined : units + 0).toBe(
-            expected === undefined ? undefined : expected + 0,
-          );
+          expectUnitsOf(amount, digits);
         },
       ),
       { numRuns: 3000, seed: 20261124 },

@@ -56,7 +56,7 @@ const isKey = (value: unknown): value is string | undefined =>
   value === undefined || (typeof value === 'string' && value.length > 0);
 
 /** A plain object, whose fields the hand-written tests read. */
-const isPlain = (value: unknown): value is Readonly<Record<string, unknown>> => {
+export const isPlain = (value: unknown): value is Readonly<Record<string, unknown>> => {
   if (typeof value !== 'object' || value === null) return false;
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;

@@ -3,7 +3,7 @@ import { AlreadyExistsError, ValidationError, VersionConflictError } from '../er
 import type { JsonValue } from '../json';
 import type { EventLog, LogEvent } from '../ports';
 import { IdSchema, parseWith } from '../primitives';
-import { BatchSizeSchema, checkAppendOptions, DEFAULT_BATCH_SIZE, isId } from './checks';
+import { BatchSizeSchema, checkAppendOptions, DEFAULT_BATCH_SIZE, isId, isPlain } from './checks';
 import type { EventTable, EventView } from './event-table';
 import { JsonCopier } from './frozen-json';
 import { once } from './idempotency';
@@ -30,10 +30,8 @@ type CheckedEvent = { id: string; type: string; data: JsonValue; occurredAt: Dat
 
 /** Whether an event has the shape `NewEventSchema` accepts (checked by hand: appends are a hot path). */
 function isEventShape(event: unknown): event is CheckedEvent {
-  if (typeof event !== 'object' || event === null || Object.getPrototypeOf(event) !== Object.prototype) {
-    return false;
-  }
-  const { id, type, occurredAt } = event as Record<string, unknown>;
+  if (!isPlain(event)) return false;
+  const { id, type, occurredAt } = event;
   return (
     isId(id) &&
     typeof type === 'string' &&
